@@ -1,0 +1,264 @@
+// `npm run codec -- decode <hex>` | `encode <service> <json> [taskId]` | `fuzz [cases] [seed]`: CTWing
+// frames against the sample application's profile (firmware/profile.ts), for people debugging payloads.
+// fuzzCodec() is also what the test suite and a long fuzz run call.
+
+import path from "node:path";
+import {
+  checkProfile, codecErrName, decodeCommand, decodeFrame, decodeGeneric, encodeCommand, encodeResponse, encodeUplink,
+  hexToBytes, CODEC_ERR_NAMES, E_UNKNOWN_SERVICE, FRAME_MAX_BYTES,
+} from "../lib/aep/codec";
+import type { CodecError, FieldValues } from "../lib/aep/codec";
+import {
+  findService, kindName, FT_BYTES, FT_DATE, FT_FLOAT32, FT_FLOAT64, FT_INT16, FT_INT32, FT_INT8, FT_STRING,
+  FT_VARBYTES, FT_VARSTRING, SK_COMMAND, SK_REPORT, SK_RESPONSE,
+} from "../lib/aep/profile";
+import type { FieldSpec, Profile, ServiceSpec } from "../lib/aep/profile";
+import { APP_PROFILE } from "../firmware/profile";
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+const USAGE = [
+  "usage: npm run codec -- decode <hex>",
+  "       npm run codec -- encode <service id|name> '<json values>' [taskId]",
+  "       npm run codec -- fuzz [cases] [seed]",
+].join("\n");
+
+const isText = (f: FieldSpec) => f.type === FT_STRING || f.type === FT_VARSTRING;
+
+/** The codec works on byte strings (as the device does); people type and read UTF-8. */
+function toDisplay(s: ServiceSpec, values: FieldValues): FieldValues {
+  const out: FieldValues = {};
+  for (const f of s.fields) {
+    const v = values[f.name];
+    if (isText(f) && typeof v === "string") {
+      const utf8 = Buffer.from(v, "latin1").toString("utf8");
+      out[f.name] = Buffer.from(utf8, "utf8").toString("latin1") === v ? utf8 : v;
+    } else out[f.name] = v;
+  }
+  return out;
+}
+
+/** Accepts pasted log lines too: `+CTM2MRECV: 06...`, `AT+CTM2MSEND=02...,0`, spaces between bytes. */
+function cleanHex(s: string): string {
+  let h = s.replace(/\s+/g, "");
+  for (const p of ["+CTM2MRECV:", "AT+CTM2MSEND="]) if (h.toUpperCase().startsWith(p)) h = h.slice(p.length);
+  return h.replace(/,[01]$/, "");
+}
+
+function errText(what: string, e: CodecError): string {
+  const ids = e.serviceId === undefined ? "" : " [service " + e.serviceId + (e.taskId === undefined ? "" : ", task " + e.taskId) + "]";
+  return what + " failed: " + codecErrName(e.err) + " (" + e.err + "): " + e.msg + ids;
+}
+
+function decode(hexArg: string): CliResult {
+  const hex = cleanHex(hexArg);
+  const d = decodeFrame(APP_PROFILE, hex);
+  if (d.err === undefined) {
+    const s = findService(APP_PROFILE, d.serviceId) as ServiceSpec;
+    const o: Record<string, unknown> = { type: kindName(d.kind), serviceId: d.serviceId, service: d.service };
+    if (d.taskId !== undefined) o.taskId = d.taskId;
+    o.values = toDisplay(s, d.values);
+    return { code: 0, out: JSON.stringify(o, null, 2) + "\n", err: "" };
+  }
+  const g = decodeGeneric(hex);
+  if (d.err !== E_UNKNOWN_SERVICE) {
+    // The frame may still be well-formed (a profile mismatch): show its raw parts to help.
+    const raw = g.err === undefined ? "frame: " + JSON.stringify(g) + "\n" : "";
+    return { code: 1, out: "", err: errText("decode", d) + "\n" + raw };
+  }
+  if (g.err !== undefined) return { code: 1, out: "", err: errText("decode", g) + "\n" };
+  const o: Record<string, unknown> = { type: g.type, serviceId: g.serviceId };
+  if (g.taskId !== undefined) o.taskId = g.taskId;
+  o.length = g.length;
+  o.payloadHex = g.payloadHex;
+  return { code: 0, out: JSON.stringify(o, null, 2) + "\n", err: "service " + g.serviceId + " is not in firmware/profile.ts: decoded generically\n" };
+}
+
+function parseId(s: string): number {
+  return /^0x[0-9a-f]+$/i.test(s) ? parseInt(s, 16) : /^\d+$/.test(s) ? Number(s) : NaN;
+}
+
+function encode(service: string, json: string, task: string | undefined): CliResult {
+  const id = parseId(service);
+  const s = findService(APP_PROFILE, isNaN(id) ? service : id);
+  if (!s) {
+    const known = APP_PROFILE.services.map((x) => x.id + " " + x.name).join(", ");
+    return { code: 1, out: "", err: "unknown service " + JSON.stringify(service) + "; known: " + known + "\n" };
+  }
+  let values: unknown;
+  try {
+    values = JSON.parse(json);
+  } catch (e) {
+    return { code: 1, out: "", err: "values are not valid JSON: " + (e as Error).message + "\n" };
+  }
+  if (typeof values !== "object" || values === null || Array.isArray(values)) return { code: 1, out: "", err: "values must be a JSON object\n" };
+  const input: Record<string, unknown> = Object.assign({}, values as Record<string, unknown>);
+  for (const f of s.fields) if (isText(f) && typeof input[f.name] === "string") input[f.name] = Buffer.from(input[f.name] as string, "utf8").toString("latin1");
+  const taskId = task === undefined ? 0 : parseId(task);
+  if ((s.kind === SK_COMMAND || s.kind === SK_RESPONSE) && isNaN(taskId)) return { code: 1, out: "", err: "taskId must be a number\n" };
+  const r =
+    s.kind === SK_COMMAND ? encodeCommand(APP_PROFILE, s.id, taskId, input)
+    : s.kind === SK_RESPONSE ? encodeResponse(APP_PROFILE, s.id, taskId, input)
+    : encodeUplink(APP_PROFILE, s.id, input);
+  if (r.err !== undefined) return { code: 1, out: "", err: errText("encode", r) + "\n" };
+  return { code: 0, out: r.hex + "\n", err: "" };
+}
+
+/** Runs the CLI on its arguments (after `--`); the process wrapper below only prints and exits. */
+export function runCodecCli(args: string[]): CliResult {
+  const cmd = args[0];
+  if (cmd === "decode" && args.length === 2) return decode(args[1]);
+  if (cmd === "encode" && (args.length === 3 || args.length === 4)) return encode(args[1], args[2], args[3]);
+  if (cmd === "fuzz" && args.length <= 3) {
+    const r = fuzzCodec(args[1] ? Number(args[1]) : 100000, args[2] ? Number(args[2]) : 1);
+    return { code: r.failures.length ? 1 : 0, out: JSON.stringify(r, null, 2) + "\n", err: "" };
+  }
+  return { code: 1, out: "", err: USAGE + "\n" };
+}
+
+// ---- fuzzing: random, mutated and truncated frames must never throw, and what decodes must re-encode
+// to the very same hex (the codec is canonical), against a profile holding every field type.
+
+/** Every field type, as command services (06, decoded by decodeCommand) and one report. */
+export const ALL_TYPES_PROFILE: Profile = {
+  services: [
+    {
+      id: 0x0101, name: "numbers", kind: SK_COMMAND,
+      fields: [
+        { name: "i32", type: FT_INT32 }, { name: "u32", type: FT_INT32, min: 0, max: 4294967295 },
+        { name: "i16", type: FT_INT16 }, { name: "u16", type: FT_INT16, min: 0, max: 65535 },
+        { name: "i8", type: FT_INT8 }, { name: "u8", type: FT_INT8, min: 0, max: 255 },
+        { name: "f32", type: FT_FLOAT32 }, { name: "f64", type: FT_FLOAT64 }, { name: "at", type: FT_DATE },
+      ],
+    },
+    {
+      id: 0x0102, name: "texts", kind: SK_COMMAND,
+      fields: [
+        { name: "s", type: FT_STRING, len: 6 }, { name: "b", type: FT_BYTES, len: 4 },
+        { name: "vs", type: FT_VARSTRING, max: 40 }, { name: "vb", type: FT_VARBYTES, max: 40 },
+      ],
+    },
+    { id: 0x0103, name: "empty", kind: SK_COMMAND, fields: [] },
+    { id: 0x0001, name: "report", kind: SK_REPORT, fields: [{ name: "vs", type: FT_VARSTRING }, { name: "n", type: FT_INT16 }] },
+  ],
+};
+
+export interface FuzzReport {
+  cases: number;
+  seed: number;
+  decoded: number;
+  errors: Record<string, number>;
+  failures: string[];
+}
+
+/** mulberry32: small, seedable, good enough to pick cases. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomValue(f: FieldSpec, r: () => number): unknown {
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(0, 255)));
+  const half = f.type === FT_INT32 ? 2147483648 : f.type === FT_INT16 ? 32768 : f.type === FT_INT8 ? 128 : 0;
+  if (half) return int(f.min ?? -half, f.max ?? half - 1);
+  if (f.type === FT_FLOAT32) return Math.fround((r() - 0.5) * Math.pow(10, int(-30, 30)));
+  if (f.type === FT_FLOAT64) return (r() - 0.5) * Math.pow(10, int(-300, 300));
+  if (f.type === FT_DATE) return int(-8.64e15, 8.64e15);
+  const n = f.type === FT_STRING || f.type === FT_BYTES ? int(0, f.len as number) : int(0, Math.min(f.max ?? 60, 60));
+  return isText(f) ? bytes(n).toString("latin1") : bytes(n).toString("hex");
+}
+
+function validFrame(r: () => number): string {
+  const profile = r() < 0.5 ? ALL_TYPES_PROFILE : APP_PROFILE;
+  const s = profile.services[Math.floor(r() * profile.services.length)];
+  const values: Record<string, unknown> = {};
+  for (const f of s.fields) values[f.name] = randomValue(f, r);
+  const task = Math.floor(r() * 65536);
+  const e = s.kind === SK_COMMAND ? encodeCommand(profile, s.id, task, values) : s.kind === SK_RESPONSE ? encodeResponse(profile, s.id, task, values) : encodeUplink(profile, s.id, values);
+  return e.err === undefined ? e.hex : "";
+}
+
+function mutate(hex: string, r: () => number): string {
+  const pick = Math.floor(r() * 8);
+  const at = Math.floor(r() * (hex.length + 1));
+  const digit = () => "0123456789ABCDEFabcdef"[Math.floor(r() * 22)];
+  if (pick === 0) return hex.slice(0, at);
+  if (pick === 1) return hex.slice(0, at) + digit() + digit() + hex.slice(at);
+  if (pick === 2) return hex.slice(0, at) + digit() + hex.slice(at + 1);
+  if (pick === 3) return hex.slice(0, at) + String.fromCharCode(Math.floor(r() * 256)) + hex.slice(at + 1);
+  if (pick === 4) return hex.slice(0, at) + hex.slice(at + 2);
+  if (pick === 5) return ["02", "07", "06", "86", "05"][Math.floor(r() * 5)] + hex.slice(2);
+  if (pick === 6) return hex.toLowerCase();
+  return hex + hex.slice(0, at);
+}
+
+function randomHex(r: () => number): string {
+  const n = r() < 0.02 ? Math.floor(r() * 1100) : Math.floor(r() * 48);
+  let s = "";
+  for (let i = 0; i < n; i++) s += "0123456789ABCDEF"[Math.floor(r() * 16)];
+  return s;
+}
+
+function checkOne(profile: Profile, hex: string, rep: FuzzReport): void {
+  const where = " for " + JSON.stringify(hex.slice(0, 80));
+  const shape = (x: { err?: number; msg?: string }) => {
+    if (x.err === undefined) return;
+    if (!(x.err >= 1 && x.err < CODEC_ERR_NAMES.length) || typeof x.msg !== "string") rep.failures.push("bad error " + JSON.stringify(x) + where);
+    rep.errors[codecErrName(x.err)] = (rep.errors[codecErrName(x.err)] || 0) + 1;
+  };
+  try {
+    hexToBytes(hex, new Uint8Array(FRAME_MAX_BYTES));
+    const g = decodeGeneric(hex);
+    const d = decodeFrame(profile, hex);
+    const c = decodeCommand(profile, hex);
+    shape(d);
+    if (d.err !== undefined) return;
+    rep.decoded++;
+    if (g.err !== undefined || g.serviceId !== d.serviceId || g.taskId !== d.taskId) rep.failures.push("decodeGeneric disagrees" + where);
+    if ((c.err === undefined) !== (d.kind === SK_COMMAND)) rep.failures.push("decodeCommand disagrees" + where);
+    const s = findService(profile, d.serviceId) as ServiceSpec;
+    const e = s.kind === SK_COMMAND ? encodeCommand(profile, s.id, d.taskId as number, d.values) : s.kind === SK_RESPONSE ? encodeResponse(profile, s.id, d.taskId as number, d.values) : encodeUplink(profile, s.id, d.values);
+    if (e.err !== undefined || e.hex !== hex.toUpperCase()) rep.failures.push("re-encode differs: " + (e.err === undefined ? e.hex : e.msg) + where);
+  } catch (x) {
+    rep.failures.push("threw " + (x as Error).message + where);
+  }
+}
+
+/** `cases` random, mutated and valid frames through every decoder; failures list what broke. */
+export function fuzzCodec(cases: number, seed: number): FuzzReport {
+  const rep: FuzzReport = { cases: cases, seed: seed, decoded: 0, errors: {}, failures: [] };
+  const r = rng(seed);
+  for (let i = 0; i < cases && rep.failures.length < 20; i++) {
+    const kind = r();
+    let hex = kind < 0.3 ? randomHex(r) : validFrame(r);
+    if (kind >= 0.3 && kind < 0.85) hex = mutate(hex, r);
+    if (r() < 0.1) hex = mutate(hex, r);
+    checkOne(r() < 0.5 ? ALL_TYPES_PROFILE : APP_PROFILE, hex, rep);
+  }
+  return rep;
+}
+
+function main(): void {
+  const bad = checkProfile(APP_PROFILE);
+  if (bad) {
+    process.stderr.write("firmware/profile.ts: " + bad.msg + "\n");
+    process.exit(1);
+  }
+  const r = runCodecCli(process.argv.slice(2));
+  process.stdout.write(r.out);
+  process.stderr.write(r.err);
+  process.exitCode = r.code;
+}
+
+if (process.argv[1] && path.basename(process.argv[1]).startsWith("codec-cli.")) main();

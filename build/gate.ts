@@ -257,6 +257,8 @@ export function gateBundle(code: string): Violation[] {
         walk(n.init);
         return;
       case "MemberExpression":
+        if (!n.computed && n.object.type === "Identifier" && n.object.name === "Math" && n.property.name === "pow" && !resolveQuiet("Math"))
+          add("inexact-pow", "Math.pow (also what `**` is lowered to) is inexact on the device: Math.pow(2, 15) !== 32768. Use literals or multiplication", n);
         if (!n.computed && n.object.type === "Identifier" && MISSING_MEMBERS[n.object.name] && MISSING_MEMBERS[n.object.name].indexOf(n.property.name) >= 0 && !resolveQuiet(n.object.name))
           add("missing-builtin", n.object.name + "." + n.property.name + " does not exist on the device", n);
         walk(n.object);

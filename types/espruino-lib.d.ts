@@ -148,7 +148,8 @@ interface Math {
   max(...values: number[]): number;
   min(...values: number[]): number;
   random(): number;
-  pow(x: number, y: number): number;
+  // No pow: the device's Math.pow is inexact (Math.pow(2, 15) !== 32768, measured), and `**` is lowered
+  // to it. Write powers of two as literals or multiply.
   sqrt(x: number): number;
   log(x: number): number;
   exp(x: number): number;

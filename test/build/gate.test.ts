@@ -42,6 +42,11 @@ describe("bundle gate", () => {
     expect(rules("var o={Map:1};o.Map;Array.isArray([])")).toEqual([]);
   });
 
+  it("inexact-pow: Math.pow, which `**` is lowered to", () => {
+    expect(rules("var h=Math.pow(2,15)")).toEqual(["inexact-pow"]);
+    expect(rules("var h=32768*2;Math.floor(1)")).toEqual([]);
+  });
+
   it("label", () => {
     expect(rules("outer:for(var i=0;i<2;i++){break outer}")).toEqual(["label"]);
   });

@@ -44,3 +44,8 @@ interface EspruinoESP32 {
 declare var ESP32: EspruinoESP32 | undefined;
 
 declare function getTime(): number;
+
+// E members used by the firmware that the 1v95 typings lack.
+declare namespace E {
+  function enableWatchdog(timeoutS: number, isAuto?: boolean): void;
+}

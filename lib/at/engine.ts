@@ -183,6 +183,19 @@ export class AtEngine {
     if (this.curSpec !== undefined) this.finish(AT_CANCELLED, 0);
   }
 
+  /** The MCU is going away (reset, deep sleep): drop everything and stop every timer, reporting nothing. */
+  halt(): void {
+    if (this.curTimer !== 0) this.clock.clearTimeout(this.curTimer);
+    if (this.guardTimer !== 0) this.clock.clearTimeout(this.guardTimer);
+    this.curTimer = 0;
+    this.guardTimer = 0;
+    this.curSpec = undefined;
+    this.curText = "";
+    this.qLen = 0;
+    this.respCount = 0;
+    this.reader.reset();
+  }
+
   /** True while a command is in flight or waiting. */
   busy(): boolean {
     return this.curSpec !== undefined || this.qLen > 0;

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { validateConfig, type FirmwareConfig } from "../lib/config";
 import { commonJsInputs, excerpt, gateBundle } from "./gate";
-import { ROOT } from "./paths";
+import { isMain, ROOT } from "./paths";
 import { espruinoSupported } from "./profile";
 
 export { ROOT };
@@ -156,4 +156,4 @@ async function main(): Promise<void> {
   console.log(sizeLine(r));
 }
 
-if (process.argv[1] && path.basename(process.argv[1]).startsWith("build.")) await main();
+if (isMain("build")) await main();

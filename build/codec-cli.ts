@@ -14,6 +14,7 @@ import {
 } from "../lib/aep/profile";
 import type { FieldSpec, Profile, ServiceSpec } from "../lib/aep/profile";
 import { APP_PROFILE } from "../firmware/profile";
+import { isMain } from "./paths";
 
 export interface CliResult {
   code: number;
@@ -261,4 +262,4 @@ function main(): void {
   process.exitCode = r.code;
 }
 
-if (process.argv[1] && path.basename(process.argv[1]).startsWith("codec-cli.")) main();
+if (isMain("codec-cli")) main();

@@ -13,3 +13,9 @@ function findRoot(): string {
 }
 
 export const ROOT = findRoot();
+
+/** True when this process runs the tool `name` (from source, or bundled by tsrun as name-<pid>.mjs). */
+export function isMain(name: string): boolean {
+  const base = process.argv[1] ? path.basename(process.argv[1]) : "";
+  return base === name + ".ts" || base === name + ".mjs" || (base.startsWith(name + "-") && base.endsWith(".mjs"));
+}

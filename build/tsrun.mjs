@@ -3,6 +3,7 @@
 import { build } from "esbuild";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
+import { unlinkSync } from "node:fs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const entry = process.argv[2];
@@ -10,7 +11,8 @@ if (!entry) {
   console.error("usage: node build/tsrun.mjs FILE.ts [args...]");
   process.exit(2);
 }
-const outfile = path.join(root, "dist", "tools", path.basename(entry).replace(/\.ts$/, "") + ".mjs");
+// One file per run: two tools with the same name, or two runs of one tool, must not overwrite each other.
+const outfile = path.join(root, "dist", "tools", path.basename(entry).replace(/\.ts$/, "") + "-" + process.pid + ".mjs");
 await build({
   entryPoints: [path.resolve(entry)],
   outfile,
@@ -22,6 +24,13 @@ await build({
   sourcemap: "inline",
   logLevel: "error",
   tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
+});
+process.on("exit", () => {
+  try {
+    unlinkSync(outfile);
+  } catch {
+    // already gone
+  }
 });
 process.argv.splice(1, 2, outfile);
 await import(pathToFileURL(outfile).href);

@@ -9,10 +9,12 @@ export const CTM2MINIT_READ = { prefix: "+CTM2MINIT:", timeoutMs: 3000, flags: 0
 export const CTM2MINIT_WRITE = { prefix: "", timeoutMs: 5000, flags: 0 } as AtSpec;
 export const CTM2MREG_READ = { prefix: "+CTM2MREG:", timeoutMs: 3000, flags: AT_F_WAKE } as AtSpec;
 export const CTM2MREG = { prefix: "", timeoutMs: 10000, flags: 0 } as AtSpec;
-export const CTM2MDEREG = { prefix: "", timeoutMs: 10000, flags: AT_F_WAKE } as AtSpec;
-export const CTM2MUPDATE = { prefix: "+CTM2MUPDATE:", timeoutMs: 10000, flags: AT_F_WAKE } as AtSpec;
-/** Sends are marked wake-able: after PSM the first command may only wake the UART. */
-export const CTM2MSEND = { prefix: "+CTM2MSEND:", timeoutMs: 10000, flags: AT_F_WAKE } as AtSpec;
+// Commands that change something are never resent blind: a slow module would then run them twice
+// (two uplinks, and an answer paired with the wrong command). When the module may be asleep, the
+// sender wakes it with a bare AT first (AT_SYNC, which is safe to repeat).
+export const CTM2MDEREG = { prefix: "", timeoutMs: 10000, flags: 0 } as AtSpec;
+export const CTM2MUPDATE = { prefix: "+CTM2MUPDATE:", timeoutMs: 10000, flags: 0 } as AtSpec;
+export const CTM2MSEND = { prefix: "+CTM2MSEND:", timeoutMs: 10000, flags: 0 } as AtSpec;
 
 export const CMD_INIT_READ = "AT+CTM2MINIT?";
 export const CMD_REG_READ = "AT+CTM2MREG?";

@@ -3,7 +3,7 @@
 // keeps the order; a confirmation that never comes is retried; frames the module calls malformed
 // (errors 13/14/17) are dropped because they can never succeed.
 
-import { AT_F_WAKE, type AtSpec } from "../at/engine";
+import { AT_SYNC, CMD_AT } from "../sim7020/commands";
 import { AT_CTM2M_ERROR, AT_OK, atResultText } from "../at/result";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { DP_CHECK_SESSION, DP_NONE, DP_PAUSE, DP_REREGISTER, type DataPath, type LinkApi } from "../link/types";
@@ -25,6 +25,7 @@ export interface UplinkListener {
 }
 
 export const CMD_SEND = 60;
+export const CMD_WAKE = 61;
 
 /** Wait after send,1 / send,2 or a refused command before the next try, growing with tries. */
 const RETRY_BASE_MS = 5000;
@@ -60,8 +61,6 @@ export class Uplink implements DataPath {
   /** Message ids used for the head frame (`recentSeq`), newest last. */
   private recentIds: number[];
   private recentSeq: number;
-  private specWake: AtSpec;
-  private specPlain: AtSpec;
   private abandon: boolean;
   stats: UplinkStats;
 
@@ -76,8 +75,6 @@ export class Uplink implements DataPath {
     this.recentIds = [];
     this.recentSeq = -1;
     this.abandon = false;
-    this.specWake = A.CTM2MSEND;
-    this.specPlain = { prefix: A.CTM2MSEND.prefix, timeoutMs: A.CTM2MSEND.timeoutMs, flags: A.CTM2MSEND.flags & ~AT_F_WAKE };
     this.stats = { sends: 0, delivered: 0, retries: 0, confirmTimeouts: 0, dropped: 0, unknownConfirms: 0, lateConfirms: 0 };
   }
 
@@ -106,7 +103,9 @@ export class Uplink implements DataPath {
     if (this.tries > 0) this.stats.retries++;
     this.tries++;
     this.q.noteTry(e.seq);
-    m.send(A.cmdSend(e.hex, e.mode), m.moduleMayBeAsleep() ? this.specWake : this.specPlain, CMD_SEND);
+    // A dozing module only wakes on the first command: wake it with AT (safe to repeat), not the send.
+    if (m.moduleMayBeAsleep()) m.send(CMD_AT, AT_SYNC, CMD_WAKE);
+    m.send(A.cmdSend(e.hex, e.mode), A.CTM2MSEND, CMD_SEND);
   }
 
   suspend(): void {

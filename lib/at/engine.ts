@@ -97,6 +97,8 @@ export class AtEngine {
   private guardTimer: number;
   private onCmdTimer: () => void;
   private onGuardTimer: () => void;
+  /** When the module last sent a line (to guess whether it has dozed off since). */
+  lastRxMs: number;
   /** The start of the last line nobody wanted (for the log). */
   lastUnexpected: string;
   stats: AtStats;
@@ -134,6 +136,7 @@ export class AtEngine {
       self.pump();
     };
     this.lastUnexpected = "";
+    this.lastRxMs = -1;
     this.stats = { sent: 0, timeouts: 0, wakeResends: 0, unexpected: 0, echoes: 0, linesDropped: 0, strayOk: 0, queueFull: 0, urcs: 0 };
   }
 
@@ -291,6 +294,7 @@ export class AtEngine {
   }
 
   private route(line: string): void {
+    this.lastRxMs = this.clock.now();
     const spec = this.curSpec;
     if (spec !== undefined) {
       if (this.finalResult(line)) return;

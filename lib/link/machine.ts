@@ -27,6 +27,8 @@ export const T_DATA = 2;
 const TIMER_SLOTS = 3;
 
 const EVENT_QUEUE = 32;
+/** The module may doze this long after its last line (its own idle timer is about 5 s). */
+const DOZE_AFTER_MS = 4000;
 
 export interface LinkPorts {
   uart: Uart;
@@ -473,8 +475,13 @@ export class Link implements LinkApi {
     this.clearTimer(T_DATA);
   }
 
+  /**
+   * With power saving the module dozes after about 5 s without UART traffic, and then the first
+   * command only wakes it. True when that may have happened (so the sender wakes it with AT first).
+   */
   moduleMayBeAsleep(): boolean {
-    return this.cfg.psm.enabled;
+    if (!this.cfg.psm.enabled) return false;
+    return this.asleep || this.at.lastRxMs < 0 || this.now() - this.at.lastRxMs > DOZE_AFTER_MS;
   }
 
   stateName(): string {

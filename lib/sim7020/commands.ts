@@ -7,8 +7,11 @@ function spec(prefix: string, timeoutMs: number, flags: number): AtSpec {
   return { prefix: prefix, timeoutMs: timeoutMs, flags: flags };
 }
 
-/** Sync probe: short timeout, resent once (the first characters may only wake the UART or auto-baud). */
-export const AT_SYNC = spec("", 1000, AT_F_WAKE);
+/**
+ * Sync and wake probe: resent once on silence (the first characters may only wake the UART, or be eaten
+ * by auto-baud). 2 s leaves room for a busy module before the resend.
+ */
+export const AT_SYNC = spec("", 2000, AT_F_WAKE);
 export const AT_PLAIN = spec("", 3000, 0);
 export const AT_PLAIN_WAKE = spec("", 3000, AT_F_WAKE);
 export const CGSN = spec("+CGSN:", 3000, AT_F_BARE);

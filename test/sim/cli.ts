@@ -1,0 +1,142 @@
+// Serves the simulated SIM7020 on a pseudo-terminal, so the real Espruino interpreter or a USB-serial
+// bench can talk to it: `npm run sim -- --pty PATH [--scenario NAME] [--seed N] [--options JSON] [--verbose]`.
+// socat makes a fresh pty pair (PATH for the host, PATH.sim for us) each run, because unread data
+// lingers in a pty; on SIGTERM/SIGINT the summary is printed as one JSON line and socat is stopped.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import tty from "node:tty";
+import { RealClock } from "./real-clock";
+import { SCENARIOS, scenario, scenarioChunker, startScenario } from "./scenarios";
+import type { SimOptions } from "./sim7020";
+
+interface Args {
+  pty: string;
+  scenario: string;
+  seed: number;
+  options: Partial<SimOptions>;
+  verbose: boolean;
+}
+
+function usage(msg: string): never {
+  process.stderr.write(msg + "\nusage: npm run sim -- --pty PATH [--scenario NAME] [--seed N] [--options JSON] [--verbose] | --list\n");
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { pty: "", scenario: "happy", seed: 1, options: {}, verbose: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = () => (i + 1 < argv.length ? argv[++i] : usage(k + " needs a value"));
+    if (k === "--pty") a.pty = v();
+    else if (k === "--scenario") a.scenario = v();
+    else if (k === "--seed") a.seed = Number(v());
+    else if (k === "--options") a.options = JSON.parse(v()) as Partial<SimOptions>;
+    else if (k === "--verbose") a.verbose = true;
+    else if (k === "--list") {
+      for (const s of SCENARIOS) process.stdout.write(s.name.padEnd(16) + s.describe + "\n");
+      process.exit(0);
+    } else usage("unknown argument " + k);
+  }
+  if (!a.pty) usage("--pty PATH is required");
+  if (!Number.isFinite(a.seed)) usage("--seed must be a number");
+  return a;
+}
+
+/** Wait for socat's two links; give up (and say why) after a few seconds. */
+function waitForLinks(paths: string[], socat: ChildProcess, stderr: () => string, then: () => void): void {
+  const t0 = Date.now();
+  const poll = () => {
+    if (paths.every((p) => fs.existsSync(p))) return then();
+    if (socat.exitCode !== null || Date.now() - t0 > 5000) {
+      process.stderr.write("socat did not create the pty pair: " + stderr() + "\n");
+      socat.kill();
+      process.exit(1);
+    }
+    setTimeout(poll, 20);
+  };
+  poll();
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const sc = scenario(args.scenario);
+  if (!sc) usage("unknown scenario " + args.scenario + "; known: " + SCENARIOS.map((s) => s.name).join(", "));
+  const simEnd = args.pty + ".sim";
+  for (const p of [args.pty, simEnd]) {
+    // A link left by a killed run would make socat fail; a fresh pair also drops stale bytes.
+    if (fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(p);
+  }
+  let socatErr = "";
+  const socat = spawn("socat", ["-d", "-d", "pty,raw,echo=0,link=" + args.pty, "pty,raw,echo=0,link=" + simEnd], { stdio: ["ignore", "ignore", "pipe"] });
+  socat.on("error", (e) => {
+    process.stderr.write("cannot run socat (" + e.message + "); install it: apt-get install socat\n");
+    process.exit(1);
+  });
+  socat.stderr?.on("data", (d: Buffer) => {
+    if (socatErr.length < 4000) socatErr += d.toString();
+  });
+  waitForLinks([args.pty, simEnd], socat, () => socatErr, () => serve(args, sc!, simEnd, socat));
+}
+
+function serve(args: Args, sc: NonNullable<ReturnType<typeof scenario>>, simEnd: string, socat: ChildProcess): void {
+  const fd = fs.openSync(simEnd, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+  const input = new tty.ReadStream(fd);
+  const output = new tty.WriteStream(fd);
+  const clock = new RealClock();
+  // latin1 keeps every byte a byte both ways (junk lines carry 0x00/0xFF).
+  const write = (text: string) => output.write(Buffer.from(text, "latin1"));
+  let send = write;
+  if (sc.chunkMax) {
+    // The chunked scenario: module output in small pieces a few ms apart, as a slow UART delivers it.
+    const chunker = scenarioChunker(sc, args.seed);
+    const queue: string[] = [];
+    let pumping = false;
+    const pump = () => {
+      const piece = queue.shift();
+      if (piece === undefined) return void (pumping = false);
+      write(piece);
+      setTimeout(pump, 2);
+    };
+    send = (text) => {
+      for (const piece of chunker(text)) queue.push(piece);
+      if (!pumping) {
+        pumping = true;
+        pump();
+      }
+      return true;
+    };
+  }
+  const opts: SimOptions = { clock, output: (t) => void send(t), seed: args.seed, ...args.options };
+  if (args.verbose) opts.trace = (e) => process.stderr.write(e.tMs + " " + (e.dir === "host" ? "> " : "< ") + e.line + (e.note ? "  (" + e.note + ")" : "") + "\n");
+  const { sim } = startScenario(sc, opts);
+  input.setEncoding("latin1");
+  input.on("data", (d: string) => sim.receive(d));
+
+  let stopping = false;
+  let exitCode = 0;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    clock.clearAll();
+    process.stdout.write(JSON.stringify({ scenario: sc.name, seed: args.seed, ...sim.summary() }) + "\n");
+    input.destroy();
+    output.destroy();
+    // Reap socat before leaving, so no zombie outlives us; do not wait for it forever.
+    if (socat.exitCode !== null || socat.signalCode !== null) process.exit(exitCode);
+    socat.once("exit", () => process.exit(exitCode));
+    socat.kill("SIGTERM");
+    setTimeout(() => process.exit(exitCode), 1000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  socat.on("exit", () => {
+    if (stopping) return;
+    process.stderr.write("socat exited unexpectedly; stopping\n");
+    exitCode = 1;
+    stop();
+  });
+  process.stdout.write("serving " + args.pty + "\n");
+}
+
+main();

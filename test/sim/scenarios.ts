@@ -1,0 +1,343 @@
+// Named, seeded fault scenarios for the simulator. Each is data: a name, what it does, the module
+// variant it needs, and a setup that schedules faults on the clock relative to when it is called. The
+// same scenario runs in milliseconds under FakeClock and in real time on a pty (test/sim/cli.ts).
+
+import type { Clock } from "../../lib/ports";
+import { randomChunks, whole, type Chunker } from "../support/uart-stub";
+import { Rng } from "./rng";
+import { Sim7020, type SimOptions } from "./sim7020";
+
+export interface Scenario {
+  name: string;
+  describe: string;
+  /** Module variant the scenario needs (merged over the caller's options). */
+  options?: Partial<SimOptions>;
+  /** Module output reaches the host in pieces of 1..chunkMax characters (UartStub chunker, or pty writes). */
+  chunkMax?: number;
+  setup(sim: Sim7020, rng: Rng, clock: Clock): void;
+}
+
+/** The note's two downlink commands (section 5): fixed-length and variable-length string. */
+export const NOTE_DOWNLINKS = ["061F41001A0006613132333032", "061F42001200080006623132333031"];
+
+const S = 1000;
+const MIN = 60 * S;
+
+function at(clock: Clock, ms: number, fn: () => void): void {
+  clock.setTimeout(fn, ms);
+}
+
+/** Run fn once the module is registered and observed (checked every second for up to an hour). */
+export function whenRegistered(sim: Sim7020, clock: Clock, fn: () => void, delayMs = 0, maxWaitMs = 60 * MIN): void {
+  const t0 = clock.now();
+  const poll = () => {
+    if (sim.state().regState === 3) at(clock, delayMs, fn);
+    else if (clock.now() - t0 < maxWaitMs) at(clock, S, poll);
+  };
+  poll();
+}
+
+/** `count` times every `periodMs`, starting after the first period. */
+function every(clock: Clock, periodMs: number, count: number, fn: (i: number) => void): void {
+  for (let i = 0; i < count; i++) at(clock, periodMs * (i + 1), () => fn(i));
+}
+
+const JUNK_LINES = ["+CTM2M: unknown,5", "+CSCON: 1", "+CSCON: 0", "\u0000\u00ff\u00fe", "ATATAT", "+NOTAURC: 7", "*MATWAKEUP", "+CTM2M: ", "####", "+CTM2MRECV"];
+
+/** Printable junk from the generator: never a final result, a boot line or a known URC prefix. */
+function junkLine(rng: Rng): string {
+  if (rng.chance(0.6)) return rng.pick(JUNK_LINES);
+  let s = "";
+  const n = rng.int(1, 40);
+  for (let i = 0; i < n; i++) s += String.fromCharCode(rng.int(0x21, 0x7e));
+  return s === "OK" || s === "ERROR" || s === "RDY" ? "?" + s : s;
+}
+
+export interface RandomScheduleOptions {
+  /** Length of the run the schedule covers. */
+  periodMs: number;
+  /** No fault starts, and none is still active, after this time (relative to now). */
+  quietAfterMs: number;
+  /** Mean gap between faults (exponential gaps). */
+  meanGapMs: number;
+}
+
+export interface ScheduledFault {
+  atMs: number;
+  kind: string;
+  detail: string;
+}
+
+/** Every fault kind, each with how it is drawn. Durations are clamped so all of them end by `quiet`. */
+const KINDS: { kind: string; fire(sim: Sim7020, rng: Rng, clock: Clock, room: number): string }[] = [
+  { kind: "reboot", fire: (sim) => (sim.faults.reboot(), "") },
+  { kind: "regFail", fire: (sim, rng) => { const c = rng.pick([1, 2, 10, 13, 22]); sim.faults.regFail(c, rng.int(1, 2)); return "reg," + c; } },
+  { kind: "regError", fire: (sim, rng) => { const c = rng.pick([34, 34, 1]); sim.faults.regError(c, 1); return "error " + c; } },
+  { kind: "sendFail", fire: (sim, rng) => { const s = rng.pick([1, 2, 9]); sim.faults.sendFail(s, 1); return "send," + s; } },
+  { kind: "lwstatus", fire: (sim) => (sim.faults.lwstatus(), "") },
+  { kind: "ping", fire: (sim, rng) => { const s = rng.pick([0, 1, 10, 13, 14]); sim.faults.ping(s); return "ping," + s; } },
+  {
+    kind: "plat",
+    fire: (sim, rng, clock, room) => {
+      const fota = rng.chance(0.3);
+      const t = Math.min(rng.int(30, 300), Math.floor(room / S) - 1);
+      if (t < 1) {
+        sim.faults.plat(0); // no room left for a disable period: just the drop
+        return "drop";
+      }
+      sim.faults.plat(fota ? 1 : 0, t, 0);
+      return (fota ? "fota " : "disable ") + t + " s";
+    },
+  },
+  {
+    kind: "noSignal",
+    fire: (sim, rng, clock, room) => {
+      const stat = rng.pick([2, 2, 3, 4, 0]);
+      const d = Math.min(rng.int(10 * S, 5 * MIN), room);
+      sim.faults.noSignal(d, stat);
+      return "stat " + stat + " for " + d + " ms";
+    },
+  },
+  {
+    kind: "noSim",
+    fire: (sim, rng, clock, room) => {
+      const d = Math.min(rng.int(10 * S, 2 * MIN), room);
+      sim.faults.noSim(false);
+      at(clock, d, () => sim.faults.noSim(true));
+      return d + " ms";
+    },
+  },
+  { kind: "silent", fire: (sim, rng, clock, room) => { const d = Math.min(rng.int(2 * S, 40 * S), room); sim.faults.silent(d); return d + " ms"; } },
+  { kind: "downlink", fire: (sim, rng) => { const h = rng.pick(NOTE_DOWNLINKS); sim.faults.downlink(h); return h; } },
+  { kind: "junk", fire: (sim, rng) => { const l = junkLine(rng); sim.faults.junk(l); return JSON.stringify(l); } },
+  { kind: "overlongLine", fire: (sim, rng) => { const n = rng.int(1200, 4000); sim.faults.overlongLine(n); return n + " chars"; } },
+  { kind: "psmEnter", fire: (sim) => (sim.faults.psmEnter(), "") },
+  { kind: "tauWake", fire: (sim) => (sim.faults.tauWake(), "") },
+  {
+    kind: "slow",
+    fire: (sim, rng, clock, room) => {
+      const late = rng.int(100, 1500);
+      const d = Math.min(rng.int(10 * S, 3 * MIN), room);
+      sim.faults.slow(late);
+      at(clock, d, () => sim.faults.slow(0));
+      return late + " ms late for " + d + " ms";
+    },
+  },
+];
+
+export const FAULT_KINDS = KINDS.map((k) => k.kind);
+
+/**
+ * A seeded random fault schedule over `periodMs`, drawing from every fault kind (the first draws go
+ * through all kinds in shuffled order, so each occurs when there is room), with nothing after
+ * `quietAfterMs`: every fault with a duration is cut to end by then.
+ */
+export function randomSchedule(sim: Sim7020, rng: Rng, clock: Clock, o: RandomScheduleOptions): ScheduledFault[] {
+  const t0 = clock.now();
+  const quiet = Math.min(o.periodMs, o.quietAfterMs);
+  const plan: ScheduledFault[] = [];
+  const draws: { kind: (typeof KINDS)[number]; rng: Rng }[] = [];
+  const first = rng.shuffled(KINDS);
+  for (let t = rng.exp(o.meanGapMs), i = 0; t < quiet; t += rng.exp(o.meanGapMs), i++) {
+    const k = i < first.length ? first[i] : rng.pick(KINDS);
+    plan.push({ atMs: t0 + t, kind: k.kind, detail: "" });
+    draws.push({ kind: k, rng: rng.fork(i) });
+  }
+  // One timer at a time: a 30-day soak plans thousands of faults, and a clock with thousands of
+  // pending timers slows every step of the run.
+  const arm = (i: number) => {
+    if (i >= plan.length) return;
+    clock.setTimeout(() => {
+      const room = t0 + quiet - clock.now();
+      plan[i].detail = draws[i].kind.fire(sim, draws[i].rng, clock, room);
+      arm(i + 1);
+    }, plan[i].atMs - clock.now());
+  };
+  arm(0);
+  return plan;
+}
+
+export const SCENARIOS: Scenario[] = [
+  { name: "happy", describe: "No faults: boot, attach, register, and every send confirmed.", setup() {} },
+  {
+    name: "reg-fail",
+    describe: "The first five registrations fail: reg,1 (timeout, ~5-10 s), reg,13, reg,2, reg,10, reg,22; the sixth succeeds.",
+    setup(sim) {
+      for (const c of [1, 13, 2, 10, 22]) sim.faults.regFail(c, 1);
+    },
+  },
+  { name: "reg-error", describe: "The first two AT+CTM2MREG answer +CTM2M ERROR: 34 (session creation failed).", setup: (sim) => sim.faults.regError(34, 2) },
+  {
+    name: "send-fail",
+    describe: "First CON send times out (send,1), second is refused by the platform (send,9, session torn down), third not sent (send,2).",
+    setup(sim) {
+      sim.faults.sendFail(1, 1);
+      sim.faults.sendFail(9, 1);
+      sim.faults.sendFail(2, 1);
+    },
+  },
+  {
+    name: "lwstatus",
+    describe: "60 s after registering, and again 5 min later: +CTM2M: lwstatus,0; sends fail until DEREG + REG.",
+    setup(sim, rng, clock) {
+      whenRegistered(sim, clock, () => sim.faults.lwstatus(), 60 * S);
+      at(clock, 6 * MIN, () => whenRegistered(sim, clock, () => sim.faults.lwstatus(), 30 * S));
+    },
+  },
+  {
+    name: "ping-fail",
+    describe: "Once registered: ping,0 after 30 s (harmless), ping,1 after 2 min (session gone), ping,14 later.",
+    setup(sim, rng, clock) {
+      whenRegistered(sim, clock, () => sim.faults.ping(0), 30 * S);
+      whenRegistered(sim, clock, () => sim.faults.ping(1), 2 * MIN);
+      at(clock, 6 * MIN, () => whenRegistered(sim, clock, () => sim.faults.ping(14), 20 * S));
+    },
+  },
+  {
+    name: "plat-disable",
+    describe: "Once registered + 60 s: +CTM2M: plat,0,120,0 (platform drops and disables the device for 120 s: error 7), then plat,0,120,1.",
+    setup: (sim, rng, clock) => whenRegistered(sim, clock, () => sim.faults.plat(0, 120, 0), 60 * S),
+  },
+  {
+    name: "fota",
+    describe: "Once registered + 60 s: +CTM2M: plat,1,90,0 (firmware download: sends answer error 35 for 90 s), then plat,1,90,1.",
+    setup: (sim, rng, clock) => whenRegistered(sim, clock, () => sim.faults.plat(1, 90, 0), 60 * S),
+  },
+  {
+    name: "reboot",
+    describe: "Auto-baud module (no boot lines) reboots at 90 s, 4 min and 8 min: registration lost, echo back on, first AT eaten.",
+    setup(sim, rng, clock) {
+      for (const t of [90 * S, 4 * MIN, 8 * MIN]) at(clock, t, () => sim.faults.reboot());
+    },
+  },
+  {
+    name: "reboot-urc",
+    describe: "Fixed-rate module (AT+IPR=115200 saved) reboots at 90 s and 5 min: prints RDY, +CFUN: 1, +CPIN: READY.",
+    options: { autoBaud: false },
+    setup(sim, rng, clock) {
+      for (const t of [90 * S, 5 * MIN]) at(clock, t, () => sim.faults.reboot());
+    },
+  },
+  {
+    name: "no-signal",
+    describe: "Coverage lost at 2 min for 3 min (CSQ 99,99, stat 2, lwstatus,0), and at 8 min for 1 min (stat 4).",
+    setup(sim, rng, clock) {
+      at(clock, 2 * MIN, () => sim.faults.noSignal(3 * MIN));
+      at(clock, 8 * MIN, () => sim.faults.noSignal(MIN, 4));
+    },
+  },
+  {
+    name: "denied",
+    describe: "The network denies attach (stat 3, signal present) for the first 2 min, and again for 1 min at 7 min.",
+    setup(sim, rng, clock) {
+      sim.faults.noSignal(2 * MIN, 3);
+      at(clock, 7 * MIN, () => sim.faults.noSignal(MIN, 3));
+    },
+  },
+  {
+    name: "wrong-apn",
+    describe: 'Saved APN "cmnbiot", network wants "ctnb": stat 3 until the host does CFUN=0, AT*MCGDEFCONT="IP","ctnb", CFUN=1.',
+    options: { initialApn: "cmnbiot", networkApn: "ctnb" },
+    setup() {},
+  },
+  {
+    name: "wrong-apn-plus",
+    describe: "As wrong-apn, on a firmware that only knows the note's spelling AT+MCGDEFCONT (AT*MCGDEFCONT answers ERROR).",
+    options: { initialApn: "cmnbiot", networkApn: "ctnb", apnSpelling: "plus" },
+    setup() {},
+  },
+  {
+    name: "no-sim",
+    describe: "No SIM for the first 90 s (+CME ERROR: 10, stat 0), inserted then; removed again at 6 min for 1 min.",
+    setup(sim, rng, clock) {
+      sim.faults.noSim(false);
+      at(clock, 90 * S, () => sim.faults.noSim(true));
+      at(clock, 6 * MIN, () => sim.faults.noSim(false));
+      at(clock, 7 * MIN, () => sim.faults.noSim(true));
+    },
+  },
+  {
+    name: "psm",
+    describe:
+      "Once registered: PSM forced every 2 min, 5 times. Even rounds: the host's next command is swallowed and wakes it (EXIT PSM); odd rounds: the TAU timer wakes it 15 s in (psm,0 with INIT autoTau 2).",
+    setup(sim, rng, clock) {
+      whenRegistered(sim, clock, () => {
+        every(clock, 2 * MIN, 5, (i) => {
+          sim.faults.psmEnter();
+          if (i % 2 === 1) at(clock, 15 * S, () => sim.faults.tauWake());
+        });
+      });
+    },
+  },
+  {
+    name: "downlink",
+    describe: "Once registered: the note's two downlink commands alternately every 45 s, 8 times.",
+    setup(sim, rng, clock) {
+      whenRegistered(sim, clock, () => every(clock, 45 * S, 8, (i) => sim.faults.downlink(NOTE_DOWNLINKS[i % 2])));
+    },
+  },
+  {
+    name: "junk",
+    describe: "A junk line every 1-8 s for 10 min (unknown notices, binary noise, printable garbage; never OK/ERROR/RDY).",
+    setup(sim, rng, clock) {
+      let t = 0;
+      while ((t += rng.int(1 * S, 8 * S)) < 10 * MIN) {
+        const line = junkLine(rng);
+        at(clock, t, () => sim.faults.junk(line));
+      }
+    },
+  },
+  {
+    name: "chunked",
+    describe: "No faults, but module output reaches the host in random pieces of 1-3 characters (UartStub chunker / pty writes).",
+    chunkMax: 3,
+    setup() {},
+  },
+  {
+    name: "silent",
+    describe: "The module stops answering for 20 s at 2 min and for 45 s at 6 min (input ignored, output lost).",
+    setup(sim, rng, clock) {
+      at(clock, 2 * MIN, () => sim.faults.silent(20 * S));
+      at(clock, 6 * MIN, () => sim.faults.silent(45 * S));
+    },
+  },
+  {
+    name: "overlong",
+    describe: "Over-long lines: 3000 characters at 60 s and 1500 at 4 min, each ended 0.3-0.8 s later.",
+    setup(sim, rng, clock) {
+      at(clock, 60 * S, () => sim.faults.overlongLine(3000));
+      at(clock, 4 * MIN, () => sim.faults.overlongLine(1500));
+    },
+  },
+  {
+    name: "slow",
+    describe: "Every answer 1200 ms late from 20 s to 5 min (under a 3 s host timeout; over a 1 s one).",
+    setup(sim, rng, clock) {
+      at(clock, 20 * S, () => sim.faults.slow(1200));
+      at(clock, 5 * MIN, () => sim.faults.slow(0));
+    },
+  },
+  {
+    name: "random",
+    describe: "Seeded random faults of every kind over 30 min (mean gap 40 s), quiet after 25 min.",
+    setup: (sim, rng, clock) => void randomSchedule(sim, rng, clock, { periodMs: 30 * MIN, quietAfterMs: 25 * MIN, meanGapMs: 40 * S }),
+  },
+];
+
+export function scenario(name: string): Scenario | undefined {
+  for (const s of SCENARIOS) if (s.name === name) return s;
+  return undefined;
+}
+
+/** Build the simulator a scenario needs and run its setup (the scenario generator is seeded from `seed`). */
+export function startScenario(sc: Scenario, base: SimOptions): { sim: Sim7020; rng: Rng } {
+  const sim = new Sim7020({ ...base, ...(sc.options || {}) });
+  const rng = new Rng(((base.seed === undefined ? 1 : base.seed) ^ 0x5eed) >>> 0);
+  sc.setup(sim, rng, base.clock);
+  return { sim, rng };
+}
+
+/** The UartStub chunker a scenario asks for (everything at once when it does not care). */
+export function scenarioChunker(sc: Scenario, seed: number): Chunker {
+  return sc.chunkMax ? randomChunks(new Rng((seed ^ 0xc0ffee) >>> 0).fn(), sc.chunkMax) : whole;
+}

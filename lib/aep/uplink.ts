@@ -6,7 +6,7 @@
 import { AT_SYNC, CMD_AT } from "../sim7020/commands";
 import { AT_CTM2M_ERROR, AT_OK, atResultText } from "../at/result";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
-import { DP_CHECK_SESSION, DP_NONE, DP_PAUSE, DP_REREGISTER, type DataPath, type LinkApi } from "../link/types";
+import { DP_CHECK_SESSION, DP_NONE, DP_PAUSE, DP_REREGISTER, DP_RESTART_SESSION, type DataPath, type LinkApi } from "../link/types";
 import * as A from "./ctm2m";
 
 /** The outbox as the sender sees it (lib/outbox/outbox.ts). */
@@ -32,6 +32,11 @@ const RETRY_BASE_MS = 5000;
 const RETRY_MAX_MS = 120000;
 /** Error 35: a firmware download blocks data for a while. */
 const FOTA_WAIT_MS = 60000;
+/**
+ * Failed tries in a row (send,1/2, refusals, lost confirmations) before the session itself is suspected:
+ * a missed lwstatus leaves a session that looks up and sends nothing. Then DEREG and REG, as for lwstatus.
+ */
+export const FAILS_BEFORE_SESSION_RESTART = 3;
 /** Message ids remembered for the head frame, so a late send,0 for an earlier try still counts. */
 const RECENT_IDS = 4;
 
@@ -62,6 +67,8 @@ export class Uplink implements DataPath {
   private recentIds: number[];
   private recentSeq: number;
   private abandon: boolean;
+  /** Failed tries in a row, any frame; reset by a confirmation. */
+  private failStreak: number;
   stats: UplinkStats;
 
   constructor(q: UplinkQueue, listener: UplinkListener, confirmTimeoutMs: number) {
@@ -75,6 +82,7 @@ export class Uplink implements DataPath {
     this.recentIds = [];
     this.recentSeq = -1;
     this.abandon = false;
+    this.failStreak = 0;
     this.stats = { sends: 0, delivered: 0, retries: 0, confirmTimeouts: 0, dropped: 0, unknownConfirms: 0, lateConfirms: 0 };
   }
 
@@ -153,8 +161,7 @@ export class Uplink implements DataPath {
       }
     }
     m.log(LOG_WARN, "uplink #" + this.seq + " not accepted: " + atResultText(code, errNo) + "; retrying");
-    this.backOff(m, this.retryDelay());
-    return DP_NONE;
+    return this.failed(m);
   }
 
   onSendNotice(m: LinkApi, status: number, msgid: number): number {
@@ -169,6 +176,7 @@ export class Uplink implements DataPath {
       const seq = this.recentSeq;
       this.q.remove(seq);
       this.stats.delivered++;
+      this.failStreak = 0;
       this.recentIds.splice(0);
       this.recentSeq = -1;
       m.log(LOG_INFO, "uplink #" + seq + " confirmed (msgid " + msgid + ")");
@@ -189,17 +197,32 @@ export class Uplink implements DataPath {
     this.phase = IDLE;
     if (status === A.SEND_RST) return DP_REREGISTER;
     m.log(LOG_WARN, "uplink #" + this.seq + " send," + status + " (" + (status === A.SEND_TIMEOUT ? "no ACK" : "not sent") + "); retrying");
-    this.backOff(m, this.retryDelay());
-    return DP_NONE;
+    return this.failed(m);
   }
 
   onTimer(m: LinkApi): number {
     if (this.phase === CONFIRMING) {
       this.stats.confirmTimeouts++;
       m.log(LOG_WARN, "uplink #" + this.seq + ": no confirmation for msgid " + this.msgid + "; sending again");
+      this.phase = IDLE;
+      if (++this.failStreak >= FAILS_BEFORE_SESSION_RESTART) {
+        this.failStreak = 0;
+        return DP_RESTART_SESSION;
+      }
     }
     this.phase = IDLE;
     this.resume(m);
+    return DP_NONE;
+  }
+
+  /** A try failed: back off, or after several in a row suspect the session. */
+  private failed(m: LinkApi): number {
+    if (++this.failStreak >= FAILS_BEFORE_SESSION_RESTART) {
+      this.failStreak = 0;
+      this.phase = IDLE;
+      return DP_RESTART_SESSION;
+    }
+    this.backOff(m, this.retryDelay());
     return DP_NONE;
   }
 

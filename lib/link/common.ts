@@ -15,7 +15,12 @@ function bootExpected(state: number): boolean {
   return state === S_OFF || state === S_POWER_CYCLE || state === S_POWER_ON || state === S_SYNC || state === S_SHUTDOWN;
 }
 
-export function rebootSeen(m: Link, evidence: string): void {
+/**
+ * `answering`: the evidence is an echo, so the module is up and will still answer the command in
+ * flight; the engine keeps waiting for that answer (sending now would put two commands in flight).
+ * Boot lines mean the command in flight died with the old boot: drop it at once.
+ */
+export function rebootSeen(m: Link, evidence: string, answering?: boolean): void {
   const now = m.now();
   const repeat = now - m.lastRebootSeenMs < REBOOT_DEDUP_MS;
   m.lastRebootSeenMs = now;
@@ -24,7 +29,10 @@ export function rebootSeen(m: Link, evidence: string): void {
     return;
   }
   m.stats.rebootsSeen++;
-  m.forgetModule();
+  if (answering) {
+    m.echoOff = false;
+    m.asleep = false;
+  } else m.forgetModule();
   m.go(S_SYNC, "module rebooted (" + evidence + ")");
 }
 
@@ -38,7 +46,7 @@ export function handleCommon(m: Link, ev: number, a: number, s: string): boolean
       rebootSeen(m, s);
       return true;
     case EV_ECHO:
-      if (m.echoOff) rebootSeen(m, "echo is on again");
+      if (m.echoOff) rebootSeen(m, "echo is on again", true);
       return true;
     case EV_CPIN:
       // Asked-for +CPIN lines are intermediate results; one arriving on its own means something changed.

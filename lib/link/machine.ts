@@ -320,6 +320,10 @@ export class Link implements LinkApi {
     return n;
   }
 
+  supervisorRunning(): boolean {
+    return this.supervisorId !== 0;
+  }
+
   timerRunning(slot: number): boolean {
     return this.timerId[slot] !== 0;
   }

@@ -11,7 +11,7 @@ import { EV_AT, EV_CTM2M, EV_PSM, EV_TIMER, EV_UPLINK } from "./events";
 import { T_DATA, T_STATE, type Link, type StateDef } from "./machine";
 import { S_AEP_INIT, S_AWAIT_SIM, S_CONFIGURE, S_DEREGISTERING, S_OFF, S_PAUSED, S_POWER_ON, S_READY, S_REGISTERING, S_SYNC } from "./states";
 import { countCode } from "./stats";
-import { DP_CHECK_SESSION, DP_NONE, DP_PAUSE, DP_REREGISTER } from "./types";
+import { DP_CHECK_SESSION, DP_NONE, DP_PAUSE, DP_REREGISTER, DP_RESTART_SESSION } from "./types";
 
 const CMD_DEREG = 20;
 const CMD_INIT_READ = 21;
@@ -264,6 +264,7 @@ function dataAction(m: Link, act: number, why: string): void {
   if (act === DP_PAUSE) pause(m, PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
   else if (act === DP_REREGISTER) recover(m, S_REGISTERING, why);
   else if (act === DP_CHECK_SESSION) recover(m, S_REGISTERING, why);
+  else if (act === DP_RESTART_SESSION) recover(m, S_DEREGISTERING, why);
 }
 
 export const Ready: StateDef = {
@@ -297,7 +298,7 @@ export const Ready: StateDef = {
     }
     if (ev === EV_CTM2M) {
       if (a === A.OP_SEND) {
-        if (dp) dataAction(m, dp.onSendNotice(m, b, c), "send," + b + ": session gone");
+        if (dp) dataAction(m, dp.onSendNotice(m, b, c), "send," + b + ": session gone or unusable");
       } else if (a === A.OP_LWSTATUS) recover(m, S_DEREGISTERING, "lwstatus," + b + ": session unusable");
       else if (a === A.OP_PING && b !== 0) recover(m, S_REGISTERING, "ping," + b + ": lifetime update failed");
       else if (a === A.OP_UPDATE && (b === 13 || b === 14)) recover(m, S_REGISTERING, "update," + b + ": not registered");
@@ -318,7 +319,7 @@ export const Ready: StateDef = {
     }
     if (ev === EV_TIMER) {
       if (isTimer(m, ev, a, b, T_DATA)) {
-        if (dp) dataAction(m, dp.onTimer(m), "confirmation timeout");
+        if (dp) dataAction(m, dp.onTimer(m), "uplinks keep failing: session unusable");
       } else if (isTimer(m, ev, a, b, T_STATE)) {
         m.setTimer(T_STATE, READY_CHECK_MS);
         m.send(A.CMD_REG_READ, A.CTM2MREG_READ, CMD_REG_READ);

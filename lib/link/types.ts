@@ -32,6 +32,8 @@ export const DP_REREGISTER = 1;
 export const DP_PAUSE = 2;
 /** Not sure the session is usable (error 15): ask AT+CTM2MREG?. */
 export const DP_CHECK_SESSION = 3;
+/** Sends keep failing though the module says the session is up (a lost lwstatus): DEREG, then REG. */
+export const DP_RESTART_SESSION = 4;
 
 /** The Ready state's uplink sender (lib/aep/uplink.ts), driven only from the Ready state. */
 export interface DataPath {

@@ -12,6 +12,7 @@ import { MemoryStore } from "../support/memory-store";
 import { UartStub } from "../support/uart-stub";
 import { Rng } from "../sim/rng";
 import { Sim7020, attachToStub, type SimOptions } from "../sim/sim7020";
+import { scenario as findScenario, scenarioChunker, startScenario } from "../sim/scenarios";
 
 export function testConfig(over: unknown = {}): FirmwareConfig {
   const r = validateConfig(over, {});
@@ -20,6 +21,14 @@ export function testConfig(over: unknown = {}): FirmwareConfig {
 }
 
 export interface DeviceRig {
+  /** Sequence numbers the application queued, in order, and those the platform confirmed. */
+  produced: number[];
+  delivered: number[];
+  /** Largest number of fake-clock timers pending at a state change (bounded: no leaks). */
+  peakTimers: number;
+  /** Timers the link held right after leaving a state, beyond its supervisor (must stay 0). */
+  leakedTimers: number;
+  transitions(): { from: string; to: string; reason: string }[];
   clock: FakeClock;
   uart: UartStub;
   sim: Sim7020;
@@ -33,11 +42,17 @@ export interface DeviceRig {
   dump(n?: number): string;
 }
 
-export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; config?: unknown; logLevel?: number; store?: MemoryStore } = {}): DeviceRig {
+export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; config?: unknown; logLevel?: number; store?: MemoryStore; scenario?: string } = {}): DeviceRig {
   const seed = opts.seed ?? 1;
   const clock = new FakeClock(0);
   const uart = new UartStub(clock);
-  const sim = new Sim7020({ clock, output: () => {}, seed, ...(opts.sim ?? {}) });
+  let sim: Sim7020;
+  if (opts.scenario) {
+    const sc = findScenario(opts.scenario);
+    if (!sc) throw new Error("no scenario " + opts.scenario);
+    sim = startScenario(sc, { clock, output: () => {}, seed, ...(opts.sim ?? {}) }).sim;
+    uart.chunker = scenarioChunker(sc, seed);
+  } else sim = new Sim7020({ clock, output: () => {}, seed, ...(opts.sim ?? {}) });
   attachToStub(sim, uart);
   const store = opts.store ?? new MemoryStore();
   const logs: string[] = [];
@@ -50,15 +65,42 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
       if (logs.length > 6000) logs.splice(0, 2000);
     },
   };
-  const rig = {} as DeviceRig;
+  const trans: { from: string; to: string; reason: string }[] = [];
+  const rig = { produced: [] as number[], delivered: [] as number[], peakTimers: 0, leakedTimers: 0, transitions: () => trans } as DeviceRig;
   const build = () => {
     let app: SampleApp | undefined;
-    const device = new Device({ uart, clock, pins: sim.pins, log, random: () => rng.next(), store }, cfg, APP_PROFILE, RSP_COMMAND_ERROR, {
+    // Pins as the firmware's makePins gives them: a line not wired reads -1 and drives nothing.
+    const pins = {
+      pwrkey: (asserted: boolean) => {
+        if (cfg.modem.pwrkeyPin !== null) sim.pins.pwrkey(asserted);
+      },
+      status: () => (cfg.modem.statusPin !== null ? sim.pins.status() : -1),
+    };
+    const device: Device = new Device({ uart, clock, pins, log, random: () => rng.next(), store }, cfg, APP_PROFILE, RSP_COMMAND_ERROR, {
       onStateChange(from, to, reason) {
         if (app) app.onStateChange(from, to, reason);
-        void STATE_NAMES;
+        trans.push({ from: STATE_NAMES[from], to: STATE_NAMES[to], reason });
+        if (trans.length > 5000) trans.splice(0, 1000);
+        // go() has cleared the old state's timers and has not entered the new one yet.
+        const held = device.link.timersRunning() - (device.link.supervisorRunning() ? 1 : 0);
+        if (held > 0) {
+          rig.leakedTimers += held;
+          log.write(0, "test", "timer leak leaving " + STATE_NAMES[from]);
+        }
+        if (clock.pending() > rig.peakTimers) rig.peakTimers = clock.pending();
+      },
+      onDelivered(seq) {
+        rig.delivered.push(seq);
       },
     });
+    // Every uplink the outbox accepts (reports, events and command responses), by sequence number.
+    const push = device.outbox.push.bind(device.outbox);
+    device.outbox.push = (hex, mode, prio) => {
+      const seq = device.outbox.nextSeq();
+      const res = push(hex, mode, prio);
+      if (res !== 2 /* OB_REFUSED */) rig.produced.push(seq);
+      return res;
+    };
     app = new SampleApp(device, { clock, store, log, temperatureC: () => 21.5 }, cfg.app.reportIntervalS);
     uart.attach((c) => device.feed(c));
     rig.device = device;

@@ -1,17 +1,90 @@
-// The application note's happy flow, end to end against the simulator.
+// The application note's happy flow, end to end against the simulator: the exact commands from cold
+// boot to Ready, and what a warm start after our own deep sleep costs.
 import { describe, expect, it } from "vitest";
 import { S_READY } from "../../lib/link/states";
 import { makeRig } from "./harness";
+
+/** Cold boot to Ready on a factory module (auto-baud, nothing saved): the note's sections 4.1 and 5. */
+export const COLD_BOOT = [
+  "AT", // eaten by auto-baud
+  "AT",
+  "ATE0",
+  "AT+CMEE=1",
+  "AT+CGSN",
+  "AT+CPSMS?",
+  "AT*MCGDEFCONT?",
+  "AT+CPIN?",
+  "AT+CIMI",
+  "AT+CSQ",
+  "AT+CGREG?",
+  "AT+CGACT?",
+  "AT+COPS?",
+  "AT+CGCONTRDP",
+  "AT+CTM2MINIT?",
+  'AT+CTM2MINIT="221.229.214.202",5683,86400,0,0',
+  "AT+CTM2MREG?",
+  "AT+CTM2MREG",
+];
 
 describe("link: happy path", () => {
   it("goes from power-on to a registered, observed session with the note's commands", () => {
     const r = makeRig();
     r.link.start();
     const t = r.untilReady(120_000);
-    if (t < 0) console.log(r.dump());
     expect(t).toBeGreaterThan(0);
     expect(r.link.state).toBe(S_READY);
-    console.log(r.commands().join("\n"));
-    console.log(r.dump());
+    // While the network searches, the CSQ / CGREG / CEREG poll repeats: compare without those rounds.
+    const c = r.commands();
+    const polls = c.filter((x) => x === "AT+CEREG?").length;
+    const compact = c.filter((x, i) => !(x === "AT+CEREG?" || ((x === "AT+CSQ" || x === "AT+CGREG?") && c.slice(i).includes("AT+CEREG?"))));
+    expect(compact).toEqual(COLD_BOOT);
+    expect(r.sim.summary().violations).toEqual([]);
+    expect(r.sim.summary().registrations).toBe(1);
+    expect(polls).toBeLessThan(10);
+  });
+
+  it("does not rewrite the AEP parameters the module already has (its flash is AUTO_SAVE)", () => {
+    const r = makeRig({ sim: { savedInit: { ip: "221.229.214.202", port: 5683, lifetimeS: 86400, autoTau: 0, security: 0 } } });
+    r.link.start();
+    expect(r.untilReady(120_000)).toBeGreaterThan(0);
+    expect(r.commands().filter((x) => x.startsWith("AT+CTM2MINIT="))).toEqual([]);
+  });
+
+  it("uses a session the module still holds instead of registering again", () => {
+    const r = makeRig();
+    r.link.start();
+    r.untilReady(120_000);
+    // an MCU restart: a new machine on a module that kept its observed session
+    r.link.halt();
+    r.link.start();
+    expect(r.untilReady(120_000)).toBeGreaterThan(0);
+    expect(r.commands().filter((x) => x === "AT+CTM2MREG").length).toBe(1);
+    expect(r.logs.join("\n")).toContain("session already up");
+  });
+
+  it("a warm start after our own deep sleep goes AT, ATE0, AT+CMEE=1, AT+CTM2MREG? to Ready", () => {
+    const r = makeRig();
+    r.link.start();
+    r.untilReady(120_000);
+    r.link.halt();
+    const before = r.commands().length;
+    r.link.warm = true;
+    r.link.start();
+    expect(r.untilReady(120_000)).toBeGreaterThan(0);
+    expect(r.commands().slice(before)).toEqual(["AT", "ATE0", "AT+CMEE=1", "AT+CTM2MREG?"]);
+  });
+
+  it("a warm start that finds no session falls back to the full bring-up", () => {
+    const r = makeRig();
+    r.link.start();
+    r.untilReady(120_000);
+    r.link.halt();
+    r.sim.faults.reboot();
+    r.clock.advance(10_000);
+    r.link.warm = true;
+    r.link.start();
+    expect(r.untilReady(300_000)).toBeGreaterThan(0);
+    expect(r.logs.join("\n")).toContain("warm start: no session");
+    expect(r.sim.summary().violations).toEqual([]);
   });
 });

@@ -62,7 +62,13 @@ export function makeRig(opts: { seed?: number; sim?: Partial<SimOptions>; cfg?: 
     cfg.hasStatus = true;
   }
   const link = createLink(
-    { uart, clock, pins: sim.pins, log, random: () => rng.next() },
+    {
+      uart,
+      clock,
+      pins: { pwrkey: (a: boolean) => (cfg.hasPwrkey ? sim.pins.pwrkey(a) : undefined), status: () => (cfg.hasStatus ? sim.pins.status() : -1) },
+      log,
+      random: () => rng.next(),
+    },
     cfg,
     {
       onStateChange(from, to, reason) {

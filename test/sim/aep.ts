@@ -319,6 +319,15 @@ export class Aep {
     for (let i = 0; i < times; i++) this.sendFailQ.push(status);
   }
 
+  /** Forget armed registration/send failures not yet used: the faults are over. */
+  clearArmed(): number {
+    const n = this.regFailQ.length + this.regErrQ.length + this.sendFailQ.length;
+    this.regFailQ.splice(0);
+    this.regErrQ.splice(0);
+    this.sendFailQ.splice(0);
+    return n;
+  }
+
   lwstatus(): void {
     if (this.state === 0) return; // no session, nothing to report on
     this.usable = false;

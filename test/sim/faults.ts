@@ -36,6 +36,8 @@ export interface SimFaults {
   tauWake(): void;
   /** Answer every command `ms` late (0 ends it). */
   slow(ms: number): void;
+  /** End of a fault period: armed regFail/regError/sendFail counts not used yet are dropped. */
+  clearArmed(): void;
 }
 
 export function makeFaults(sim: Sim7020): SimFaults {
@@ -120,6 +122,9 @@ export function makeFaults(sim: Sim7020): SimFaults {
     slow(ms) {
       rec.fault(ms > 0 ? "slow" : "slowEnd");
       sim.slowMs = Math.max(0, ms);
+    },
+    clearArmed() {
+      if (sim.aep.clearArmed() > 0) rec.fault("armedCleared");
     },
   };
 }

@@ -146,7 +146,11 @@ export function randomSchedule(sim: Sim7020, rng: Rng, clock: Clock, o: RandomSc
   // One timer at a time: a 30-day soak plans thousands of faults, and a clock with thousands of
   // pending timers slows every step of the run.
   const arm = (i: number) => {
-    if (i >= plan.length) return;
+    if (i >= plan.length) {
+      // Quiet means quiet: failures armed for later registrations or sends end with the period.
+      clock.setTimeout(() => sim.faults.clearArmed(), Math.max(0, t0 + quiet - clock.now()));
+      return;
+    }
     clock.setTimeout(() => {
       const room = t0 + quiet - clock.now();
       plan[i].detail = draws[i].kind.fire(sim, draws[i].rng, clock, room);

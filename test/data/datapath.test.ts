@@ -7,6 +7,7 @@ import { decodeFrame, type DecodedFrame } from "../../lib/aep/codec";
 import { EV_UPLINK } from "../../lib/link/events";
 import { OB_OK, PRIO_NORMAL } from "../../lib/outbox/outbox";
 import { APP_PROFILE } from "../../firmware/profile";
+import type { Profile } from "../../lib/aep/profile";
 import { MemoryStore } from "../support/memory-store";
 import { makeDeviceRig, type DeviceRig } from "../device/rig";
 
@@ -227,7 +228,7 @@ describe("data path: NON mode", () => {
     const { Sim7020, attachToStub } = await import("../sim/sim7020");
     const { Device } = await import("../../lib/device");
     const { testConfig } = await import("../device/rig");
-    const profile = {
+    const profile: Profile = {
       services: [
         { id: 5, name: "beacon", kind: 0x02, mode: 1, fields: [{ name: "n", type: 3 }] },
         { id: 9000, name: "commandError", kind: 0x86, fields: [{ name: "result", type: 3 }, { name: "commandServiceId", type: 2, min: 0, max: 65535 }] },

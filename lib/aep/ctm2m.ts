@@ -4,6 +4,7 @@
 
 import { AT_F_WAKE, type AtSpec } from "../at/engine";
 import { afterPrefix, intField } from "../at/fields";
+import type { FirmwareConfig } from "../config";
 
 export const CTM2MINIT_READ = { prefix: "+CTM2MINIT:", timeoutMs: 3000, flags: 0 } as AtSpec;
 export const CTM2MINIT_WRITE = { prefix: "", timeoutMs: 5000, flags: 0 } as AtSpec;
@@ -21,15 +22,8 @@ export const CMD_REG_READ = "AT+CTM2MREG?";
 export const CMD_REG = "AT+CTM2MREG";
 export const CMD_DEREG = "AT+CTM2MDEREG";
 
-export interface InitParams {
-  server: string;
-  port: number;
-  lifetimeS: number;
-  autoTau: number;
-  security: number;
-  pskId: string;
-  psk: string;
-}
+/** The AT+CTM2MINIT parameters: the configuration's aep section (bindingMode aside). */
+export type InitParams = Omit<FirmwareConfig["aep"], "bindingMode">;
 
 /** AT+CTM2MINIT=<ip>,<port>,<lifetime>,<autoTau>,<security>[,<pskid>,<psk>] — carries the PSK: never log it raw. */
 export function cmdInit(p: InitParams): string {

@@ -5,6 +5,7 @@ import * as A from "../aep/ctm2m";
 import { AT_CTM2M_ERROR, AT_OK, atResultText } from "../at/result";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import * as C from "../sim7020/commands";
+import { parseCsq } from "../sim7020/parse";
 import { isTimer, noop, OFF_BEFORE_ON_MS, PWRKEY_OFF_MS } from "./bringup";
 import { handleCommon } from "./common";
 import { EV_AT, EV_CTM2M, EV_PSM, EV_TIMER, EV_UPLINK } from "./events";
@@ -21,6 +22,7 @@ const CMD_REG = 24;
 const CMD_UPDATE = 25;
 const CMD_CPOWD = 26;
 const CMD_CRESET = 27;
+const CMD_CSQ = 28;
 
 const DEREG_WAIT_MS = 15000;
 const REG_RESULT_MS = 90000;
@@ -290,6 +292,8 @@ export const Ready: StateDef = {
       if (a === CMD_UPDATE) {
         if (b === AT_OK) m.updateDone = true;
         else m.log(LOG_WARN, "binding mode update refused: " + atResultText(b, c));
+      } else if (a === CMD_CSQ) {
+        if (b === AT_OK && parseCsq(s) >= 0) m.rssi = parseCsq(s);
       } else if (a === CMD_REG_READ) {
         const st = b === AT_OK ? A.parseRegState(s) : -1;
         if (st >= 0 && st !== A.REG_STATE_OBSERVED) recover(m, S_REGISTERING, "session check: state " + st);
@@ -321,7 +325,9 @@ export const Ready: StateDef = {
       if (isTimer(m, ev, a, b, T_DATA)) {
         if (dp) dataAction(m, dp.onTimer(m), "uplinks keep failing: session unusable");
       } else if (isTimer(m, ev, a, b, T_STATE)) {
+        // Local queries only (no radio traffic): fresh rssi for the reports, and a session check.
         m.setTimer(T_STATE, READY_CHECK_MS);
+        m.send(C.CMD_CSQ, C.CSQ, CMD_CSQ);
         m.send(A.CMD_REG_READ, A.CTM2MREG_READ, CMD_REG_READ);
       }
       return;

@@ -1,5 +1,6 @@
 // A fake clock for the Clock port: time moves only when a test calls advance(), so no test sleeps and
 // a simulated month runs in seconds. Timers fire in due order, ties in the order they were set.
+// A binary heap with lazy deletion keeps set/clear/fire at O(log n) however many timers a soak holds.
 
 import type { Clock } from "../../lib/ports";
 
@@ -10,11 +11,17 @@ interface Timer {
   fn: () => void;
 }
 
+function before(a: Timer, b: Timer): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
 export class FakeClock implements Clock {
   private t: number;
   private nextId = 1;
   private seq = 0;
-  private timers: Timer[] = [];
+  private heap: Timer[] = [];
+  /** Ids set and neither fired nor cleared. */
+  private live = new Set<number>();
   /** Timer callbacks run so far. */
   fired = 0;
 
@@ -29,38 +36,24 @@ export class FakeClock implements Clock {
   setTimeout(fn: () => void, delayMs: number): number {
     if (!(delayMs >= 0)) delayMs = 0;
     const id = this.nextId++;
-    this.timers.push({ id, due: this.t + delayMs, seq: this.seq++, fn });
+    this.push({ id, due: this.t + delayMs, seq: this.seq++, fn });
+    this.live.add(id);
     return id;
   }
 
   clearTimeout(id: number): void {
-    const i = this.timers.findIndex((x) => x.id === id);
-    if (i >= 0) this.timers.splice(i, 1);
+    this.live.delete(id); // the heap entry is skipped when it surfaces
   }
 
   /** Timers set and not yet fired or cleared. */
   pending(): number {
-    return this.timers.length;
+    return this.live.size;
   }
 
   /** Milliseconds until the next timer, or Infinity. */
   nextDueInMs(): number {
-    let best = Infinity;
-    for (const x of this.timers) if (x.due - this.t < best) best = x.due - this.t;
-    return best;
-  }
-
-  private popDue(limit: number): Timer | undefined {
-    let best: Timer | undefined;
-    let bi = -1;
-    this.timers.forEach((x, i) => {
-      if (x.due <= limit && (best === undefined || x.due < best.due || (x.due === best.due && x.seq < best.seq))) {
-        best = x;
-        bi = i;
-      }
-    });
-    if (bi >= 0) this.timers.splice(bi, 1);
-    return best;
+    this.dropDead();
+    return this.heap.length ? this.heap[0].due - this.t : Infinity;
   }
 
   /** Move time forward by ms, running every timer that falls due on the way (also ones set meanwhile). */
@@ -69,9 +62,7 @@ export class FakeClock implements Clock {
     for (;;) {
       const x = this.popDue(end);
       if (!x) break;
-      if (x.due > this.t) this.t = x.due;
-      this.fired++;
-      x.fn();
+      this.run(x);
     }
     this.t = end;
   }
@@ -85,15 +76,60 @@ export class FakeClock implements Clock {
     const end = start + maxMs;
     while (!pred()) {
       if (this.t >= end) return -1;
-      const next = this.nextDueInMs();
-      const step = Math.max(0, Math.min(next, end - this.t));
-      const x = this.popDue(this.t + step);
-      if (x) {
-        if (x.due > this.t) this.t = x.due;
-        this.fired++;
-        x.fn();
-      } else this.t += step;
+      const x = this.popDue(end);
+      if (x) this.run(x);
+      else this.t = end;
     }
     return this.t - start;
+  }
+
+  private run(x: Timer): void {
+    if (x.due > this.t) this.t = x.due;
+    this.live.delete(x.id);
+    this.fired++;
+    x.fn();
+  }
+
+  private dropDead(): void {
+    while (this.heap.length && !this.live.has(this.heap[0].id)) this.pop();
+  }
+
+  private popDue(limit: number): Timer | undefined {
+    this.dropDead();
+    if (!this.heap.length || this.heap[0].due > limit) return undefined;
+    return this.pop();
+  }
+
+  private push(x: Timer): void {
+    const h = this.heap;
+    h.push(x);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(h[i], h[p])) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+
+  private pop(): Timer {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop() as Timer;
+    if (h.length) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && before(h[l], h[m])) m = l;
+        if (r < h.length && before(h[r], h[m])) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m], h[i]];
+        i = m;
+      }
+    }
+    return top;
   }
 }

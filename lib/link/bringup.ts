@@ -65,17 +65,20 @@ export const Off: StateDef = {
 export const PowerCycle: StateDef = {
   enter: function (m) {
     m.stats.powerCycles++;
-    m.forgetModule();
     if (!m.cfg.hasPwrkey) {
-      // Nothing to pull: ask the module to reset itself; if it is wedged, the wait still paces retries.
+      // Nothing to pull: ask the module to reset itself. It may still owe an answer to the command in
+      // flight: the engine holds AT+CRESET until then (resetting it now would put two in flight).
       m.log(LOG_WARN, "no PWRKEY wired: resetting with AT+CRESET");
+      m.echoOff = false;
       m.send(C.CMD_CRESET, C.AT_PLAIN, CMD_RESET);
       m.setTimer(T_STATE, RESET_WAIT_MS);
       m.step = 2;
       return;
     }
+    m.forgetModule(); // PWRKEY will switch it off: nothing in flight will be answered
     if (m.cfg.hasStatus && m.ports.pins.status() === 0) {
       m.step = 1; // already off: just respect the off time
+      m.noteOff();
       m.setTimer(T_STATE, OFF_BEFORE_ON_MS);
       return;
     }
@@ -90,6 +93,7 @@ export const PowerCycle: StateDef = {
     if (isTimer(m, ev, a, b, T_STATE)) {
       if (m.step === 0) {
         m.ports.pins.pwrkey(false);
+        m.noteOff();
         m.step = 1;
         m.setTimer(T_STATE, OFF_BEFORE_ON_MS);
       } else if (m.step === 1) {
@@ -99,7 +103,10 @@ export const PowerCycle: StateDef = {
           m.blindPulseTried = false;
           m.go(S_SYNC, "power-cycle: probing");
         }
-      } else m.go(S_SYNC, "after AT+CRESET");
+      } else {
+        m.forgetModule(); // whatever it was saying before the reset is gone
+        m.go(S_SYNC, "after AT+CRESET");
+      }
       return;
     }
     handleCommon(m, ev, a, s);
@@ -123,17 +130,25 @@ export const PowerOn: StateDef = {
       m.go(S_SYNC, status === 1 ? "STATUS high" : "no STATUS wired");
       return;
     }
-    pins.pwrkey(true);
-    m.setTimer(T_STATE, PWRKEY_ON_MS);
+    // The guide wants 5 s between power-off and the next power-on. When we did not see it go off (MCU
+    // reset, power-down notice just now) we cannot know how long ago it was: wait the whole time.
+    const waitMs = m.offAtMs < 0 ? OFF_BEFORE_ON_MS : m.offAtMs + OFF_BEFORE_ON_MS - m.now();
+    if (waitMs > 0) {
+      m.step = 0;
+      m.setTimer(T_STATE, waitMs);
+      return;
+    }
+    pulseOn(m);
   },
   leave: function (m) {
     m.ports.pins.pwrkey(false);
   },
   handle: function (m, ev, a, b, c, d, s) {
     if (isTimer(m, ev, a, b, T_STATE)) {
-      if (m.step === 0) {
+      if (m.step === 0) pulseOn(m);
+      else if (m.step === 1) {
         m.ports.pins.pwrkey(false);
-        m.step = 1;
+        m.step = 2;
         m.setTimer(T_STATE, UART_READY_MS);
       } else m.go(S_SYNC, "powered on");
       return;
@@ -141,6 +156,12 @@ export const PowerOn: StateDef = {
     handleCommon(m, ev, a, s);
   },
 };
+
+function pulseOn(m: Link): void {
+  m.step = 1;
+  m.ports.pins.pwrkey(true);
+  m.setTimer(T_STATE, PWRKEY_ON_MS);
+}
 
 // ---- Sync: AT until OK (auto-baud locks on it; the first may also just wake the UART) --------------
 

@@ -61,6 +61,7 @@ export function handleCommon(m: Link, ev: number, a: number, s: string): boolean
       if (m.state === S_SHUTDOWN || m.state === S_POWER_CYCLE || m.state === S_OFF) return false;
       m.stats.rebootsSeen++;
       m.forgetModule();
+      m.noteOff();
       m.log(LOG_ERROR, "module powered down: " + s);
       m.forcePulse = true;
       m.go(S_POWER_ON, "module powered down");

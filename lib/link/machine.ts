@@ -132,6 +132,8 @@ export class Link implements LinkApi {
   pauseMs: number;
   /** Woken from our own deep sleep: the module kept its session; try the short path first. */
   warm: boolean;
+  /** When we last saw the module switch off (-1: not seen by this MCU boot). */
+  offAtMs: number;
 
   constructor(ports: LinkPorts, cfg: LinkConfig, listener: LinkListener, table: StateDef[]) {
     const self = this;
@@ -219,6 +221,7 @@ export class Link implements LinkApi {
     this.updateDone = false;
     this.pauseMs = 0;
     this.warm = false;
+    this.offAtMs = -1;
   }
 
   // ---- the one entry -----------------------------------------------------------------------------
@@ -494,6 +497,11 @@ export class Link implements LinkApi {
 
   isReady(): boolean {
     return this.state === S_READY;
+  }
+
+  /** The module just switched off: the next power-on must wait out the off time from here. */
+  noteOff(): void {
+    this.offAtMs = this.now();
   }
 
   /** Module lost (rebooted or powered down): forget what it knew. */

@@ -378,6 +378,7 @@ function powerOff(m: Link): void {
 
 function offDone(m: Link): void {
   m.forgetModule();
+  m.noteOff();
   if (m.rebootRequested) {
     m.step = 5;
     m.setTimer(T_STATE, OFF_BEFORE_ON_MS);

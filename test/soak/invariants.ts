@@ -1,0 +1,299 @@
+// The soak's ledger: what the firmware promised (uplinks queued, commands received) against what the
+// platform (the simulator) got, kept incrementally so it can be checked at every state change, every
+// host write and every simulated minute of a 30-day run. check() returns the first breach as text.
+
+import { decodeCommand, decodeFrame } from "../../lib/aep/codec";
+import { AT_ENGINE_DEFAULTS } from "../../lib/at/engine";
+import { LINE_MAX_CHARS } from "../../lib/at/lines";
+import type { Device } from "../../lib/device";
+import { PRIO_RESPONSE } from "../../lib/outbox/outbox";
+import { APP_PROFILE, SVC_TELEMETRY } from "../../firmware/profile";
+import type { DeviceRig } from "../device/rig";
+
+/** One uplink the firmware queued, as the soak knows it. */
+export interface UplinkInfo {
+  seq: number;
+  hex: string;
+  prio: number;
+  /** Service name from the profile ("telemetry", "linkEvent", "commandError", ...). */
+  service: string;
+  /** The telemetry report's own seq field (-1 for other services). */
+  reportSeq: number;
+  /** The task id a response answers (-1 for reports and events). */
+  taskId: number;
+}
+
+/** Counters a Device instance holds; summed over MCU reboots (each reboot builds a new Device). */
+export interface InstanceTotals {
+  droppedOldest: number;
+  outboxPeak: number;
+  exceptions: number;
+  eventsDropped: number;
+  answered: number;
+  answeredWithError: number;
+  unanswerable: number;
+  queueRefused: number;
+  moduleDropped: number;
+  atQueueFull: number;
+  readerOverflows: number;
+  recoveries: number;
+  registrations: number;
+  worstTimeToReadyMs: number;
+}
+
+export function zeroTotals(): InstanceTotals {
+  return { droppedOldest: 0, outboxPeak: 0, exceptions: 0, eventsDropped: 0, answered: 0, answeredWithError: 0, unanswerable: 0, queueRefused: 0, moduleDropped: 0, atQueueFull: 0, readerOverflows: 0, recoveries: 0, registrations: 0, worstTimeToReadyMs: 0 };
+}
+
+export function instanceTotals(d: Device): InstanceTotals {
+  const c = d.commands.stats;
+  return {
+    droppedOldest: d.outbox.stats.droppedOldest,
+    outboxPeak: d.outbox.stats.peak,
+    exceptions: d.link.stats.exceptions,
+    eventsDropped: d.link.stats.eventsDropped,
+    answered: c.answered,
+    answeredWithError: c.answeredWithError,
+    unanswerable: c.unanswerable,
+    queueRefused: c.queueRefused,
+    moduleDropped: d.uplink.stats.dropped,
+    atQueueFull: d.link.at.stats.queueFull,
+    readerOverflows: d.link.at.overflows(),
+    recoveries: d.link.stats.recoveries,
+    registrations: d.link.stats.registrations,
+    worstTimeToReadyMs: d.link.stats.worstTimeToReadyMs,
+  };
+}
+
+export function addTotals(a: InstanceTotals, b: InstanceTotals): InstanceTotals {
+  const out = zeroTotals();
+  for (const k of Object.keys(out) as (keyof InstanceTotals)[]) out[k] = k === "outboxPeak" || k === "worstTimeToReadyMs" ? Math.max(a[k], b[k]) : a[k] + b[k];
+  return out;
+}
+
+export class Ledger {
+  readonly uplinks = new Map<number, UplinkInfo>();
+  /** Queued and neither confirmed nor seen dropped. */
+  readonly outstanding = new Set<number>();
+  readonly confirmed = new Set<number>();
+  /** AT+CTM2MSEND per frame hex, as the host wrote them; and platform receipts per hex. */
+  readonly hostSends = new Map<string, number>();
+  readonly receipts = new Map<string, number>();
+  /** Distinct uplinks queued per frame hex (two "boot" events are two uplinks with one hex). */
+  private producedByHex = new Map<string, number>();
+  /** Telemetry seq fields the platform has received (to spot duplicates and order). */
+  private reportsSeen = new Set<number>();
+  private maxReportSeq = -1;
+  private producedCursor = 0;
+  private deliveredCursor = 0;
+  private sendsCursor = 0;
+  /** Totals of the Device instances that are gone (MCU reboots). */
+  past = zeroTotals();
+  /** Uplinks whose push a power cut interrupted: never durable, never promised. */
+  readonly excused = new Set<number>();
+
+  /** Uplinks that left the outbox unconfirmed (full-queue drops), and those confirmed afterwards anyway. */
+  readonly vanished = new Set<number>();
+  droppedSeen = 0;
+  confirmedAfterDrop = 0;
+  dupReports = 0;
+  platformReceipts = 0;
+  telemetryProduced = 0;
+  telemetryConfirmed = 0;
+  commandsHandled = 0;
+  commandsUnreadable = 0;
+  /** Downlinks that reached the firmware's dispatcher, and those the MCU missed while it rebooted. */
+  downlinksLostInReboot = 0;
+  peakAtQueue = 0;
+  peakReaderChars = 0;
+  peakOutbox = 0;
+  checks = 0;
+
+  constructor(private capacity: number) {}
+
+  totals(d: Device): InstanceTotals {
+    return addTotals(this.past, instanceTotals(d));
+  }
+
+  /** Host bytes: count every AT+CTM2MSEND per frame (a duplicate at the platform needs as many sends). */
+  noteHostWrite(data: string): void {
+    if (data.indexOf("AT+CTM2MSEND=") !== 0) return;
+    const comma = data.indexOf(",", 13);
+    const hex = data.substring(13, comma < 0 ? data.length - 1 : comma);
+    this.hostSends.set(hex, (this.hostSends.get(hex) || 0) + 1);
+  }
+
+  /**
+   * A downlink reached the dispatcher: `before` is rig.produced.length before handle() ran. Exactly one
+   * response with the command's task id when the header is readable (or an outbox refusal), none otherwise.
+   */
+  noteCommand(rig: DeviceRig, hex: string, before: number, refusedBefore: number): string | undefined {
+    this.commandsHandled++;
+    const d = decodeCommand(APP_PROFILE, hex);
+    const task = d.taskId;
+    const sync = this.syncProduced(rig);
+    if (sync) return sync;
+    const responses: UplinkInfo[] = [];
+    for (let i = before; i < rig.produced.length; i++) {
+      const u = this.uplinks.get(rig.produced[i]);
+      if (u && u.prio === PRIO_RESPONSE) responses.push(u);
+    }
+    const refused = rig.device.commands.stats.queueRefused - refusedBefore;
+    if (task === undefined) {
+      this.commandsUnreadable++;
+      if (responses.length !== 0) return "downlink " + clip(hex) + " has no readable task id but got " + responses.length + " response(s)";
+      return undefined;
+    }
+    if (responses.length + refused !== 1) return "downlink task " + task + " (" + clip(hex) + ") got " + responses.length + " responses queued (" + refused + " refused), expected exactly 1";
+    if (responses.length === 1 && responses[0].taskId !== task) return "downlink task " + task + " answered with task id " + responses[0].taskId;
+    return undefined;
+  }
+
+  /** Pick up uplinks queued since the last look; their frames are still in the outbox (none sent yet). */
+  private syncProduced(rig: DeviceRig): string | undefined {
+    const p = rig.produced;
+    if (this.producedCursor >= p.length) return undefined;
+    const entries = rig.device.outbox.entries();
+    for (; this.producedCursor < p.length; this.producedCursor++) {
+      const seq = p[this.producedCursor];
+      if (this.uplinks.has(seq)) return "seq " + seq + " queued twice";
+      const e = entries.find((x) => x.seq === seq);
+      if (!e) return "uplink seq " + seq + " was queued but is not in the outbox at the next look";
+      const f = decodeFrame(APP_PROFILE, e.hex);
+      const info: UplinkInfo = {
+        seq,
+        hex: e.hex,
+        prio: e.prio,
+        service: f.err === undefined ? f.service : "undecodable",
+        reportSeq: f.err === undefined && f.serviceId === SVC_TELEMETRY ? (f.values.seq as number) : -1,
+        taskId: f.err === undefined && f.taskId !== undefined ? f.taskId : -1,
+      };
+      if (f.err !== undefined) return "the firmware queued a frame its own profile cannot decode: " + clip(e.hex);
+      if (info.reportSeq >= 0 && info.reportSeq !== seq) return "telemetry seq field " + info.reportSeq + " differs from its outbox seq " + seq;
+      this.uplinks.set(seq, info);
+      if (this.excused.has(seq)) continue;
+      this.producedByHex.set(e.hex, (this.producedByHex.get(e.hex) || 0) + 1);
+      this.outstanding.add(seq);
+      if (info.reportSeq >= 0) this.telemetryProduced++;
+    }
+    return undefined;
+  }
+
+  /** The power cut interrupted this push: the MCU never came back from it. */
+  excuse(seq: number): void {
+    this.excused.add(seq);
+    if (this.outstanding.delete(seq)) {
+      const u = this.uplinks.get(seq);
+      if (u && u.reportSeq >= 0) this.telemetryProduced--;
+    }
+  }
+
+  /** Every invariant that can be checked at any moment; the first breach, or undefined. */
+  check(rig: DeviceRig): string | undefined {
+    this.checks++;
+    const d = rig.device;
+    const sim = rig.sim.rec.s;
+    if (sim.violations.length > 0) return "protocol violation (two AT commands in flight?): " + sim.violations[0];
+    if (rig.leakedTimers !== 0) return "a state left " + rig.leakedTimers + " timer(s) running";
+    const t = this.totals(d);
+    if (t.exceptions !== 0) return "link caught " + t.exceptions + " exception(s)";
+    if (t.eventsDropped !== 0) return "link event queue dropped " + t.eventsDropped + " event(s)";
+    if (t.moduleDropped !== 0) return "the module refused " + t.moduleDropped + " frame(s) as malformed";
+    const size = d.outbox.size();
+    if (size > this.capacity) return "outbox holds " + size + " > capacity " + this.capacity;
+    if (size > this.peakOutbox) this.peakOutbox = size;
+    const q = d.link.at.queued();
+    if (q > AT_ENGINE_DEFAULTS.queueCapacity) return "AT queue holds " + q + " > " + AT_ENGINE_DEFAULTS.queueCapacity;
+    if (q > this.peakAtQueue) this.peakAtQueue = q;
+    const pc = d.link.at.pendingChars();
+    if (pc > LINE_MAX_CHARS) return "line reader holds " + pc + " > " + LINE_MAX_CHARS + " characters";
+    if (pc > this.peakReaderChars) this.peakReaderChars = pc;
+    return this.syncProduced(rig) || this.syncDelivered(rig, t) || this.syncPlatform(rig);
+  }
+
+  private syncDelivered(rig: DeviceRig, t: InstanceTotals): string | undefined {
+    const del = rig.delivered;
+    for (; this.deliveredCursor < del.length; this.deliveredCursor++) {
+      const seq = del[this.deliveredCursor];
+      if (this.confirmed.has(seq)) return "seq " + seq + " confirmed twice";
+      if (!this.outstanding.delete(seq)) {
+        if (this.excused.has(seq)) continue; // its record tore; the frame had been sent before the cut
+        // Dropped by the policy while it was on its way, and confirmed all the same.
+        if (this.vanished.has(seq)) this.confirmedAfterDrop++;
+        else return "seq " + seq + " confirmed but never queued";
+      }
+      this.confirmed.add(seq);
+      const u = this.uplinks.get(seq);
+      if (u && u.reportSeq >= 0) this.telemetryConfirmed++;
+    }
+    // What is neither confirmed nor queued any more was dropped; only the full-queue policy may drop.
+    const queued = new Set<number>();
+    for (const e of rig.device.outbox.entries()) {
+      queued.add(e.seq);
+      if (!this.outstanding.has(e.seq)) return "outbox holds seq " + e.seq + (this.confirmed.has(e.seq) ? ", already confirmed (resurrected)" : ", which was never queued");
+    }
+    if (queued.size !== this.outstanding.size) {
+      for (const seq of this.outstanding) {
+        if (queued.has(seq)) continue;
+        this.outstanding.delete(seq);
+        this.vanished.add(seq);
+        this.droppedSeen++;
+      }
+    }
+    // Each drop-oldest makes exactly one queued uplink leave the outbox unconfirmed (a refused push
+    // never entered the ledger): more of them gone than the policy dropped is a loss.
+    if (this.droppedSeen > t.droppedOldest) return "lost " + (this.droppedSeen - t.droppedOldest) + " uplink(s): " + this.droppedSeen + " left the outbox unconfirmed, the full-queue policy dropped " + t.droppedOldest;
+    return undefined;
+  }
+
+  private syncPlatform(rig: DeviceRig): string | undefined {
+    const sends = rig.sim.rec.s.sends;
+    for (; this.sendsCursor < sends.length; this.sendsCursor++) {
+      const hex = sends[this.sendsCursor].hex;
+      this.platformReceipts++;
+      const n = (this.receipts.get(hex) || 0) + 1;
+      this.receipts.set(hex, n);
+      if (n > (this.hostSends.get(hex) || 0)) return "platform received " + clip(hex) + " " + n + " times, the host sent it " + (this.hostSends.get(hex) || 0) + " times";
+      const f = decodeFrame(APP_PROFILE, hex);
+      if (f.err !== undefined) return "platform received an undecodable frame " + clip(hex);
+      if (f.serviceId !== SVC_TELEMETRY) continue;
+      const rs = f.values.seq as number;
+      if (this.reportsSeen.has(rs)) {
+        this.dupReports++;
+        continue;
+      }
+      if (rs < this.maxReportSeq) return "report seq " + rs + " reached the platform after seq " + this.maxReportSeq + " (order)";
+      this.reportsSeen.add(rs);
+      this.maxReportSeq = rs;
+    }
+    return undefined;
+  }
+
+  /**
+   * Platform receipts beyond the number of distinct uplinks carrying the same frame, by service (two
+   * "boot" events are two uplinks with one hex, so only the excess over them counts: a lower bound).
+   */
+  duplicateFrames(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [hex, n] of this.receipts) {
+      const extra = n - (this.producedByHex.get(hex) || 0);
+      if (extra <= 0) continue;
+      const f = decodeFrame(APP_PROFILE, hex);
+      const k = f.err === undefined ? f.service : "undecodable";
+      out[k] = (out[k] || 0) + extra;
+    }
+    return out;
+  }
+
+  /** Quiet and drained: everything queued is confirmed (responses included). */
+  checkDrained(rig: DeviceRig): string | undefined {
+    const b = this.check(rig);
+    if (b) return b;
+    if (this.outstanding.size !== 0) return this.outstanding.size + " uplink(s) still outstanding after the drain: " + [...this.outstanding].slice(0, 5).join(", ");
+    return undefined;
+  }
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? s.substring(0, 40) + "...(" + s.length + ")" : s;
+}

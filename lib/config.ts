@@ -157,6 +157,7 @@ function unknownKeys(obj: unknown, prefix: string, out: string[]): void {
 
 function show(v: unknown, secret: boolean | undefined): string {
   if (secret) return "(hidden)";
+  if (typeof v === "number" && !isFinite(v)) return String(v); // JSON would say null
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 40 ? s.substring(0, 40) + "..." : s;
 }
@@ -225,20 +226,31 @@ export function validateConfig(raw: unknown, env?: { [k: string]: string | undef
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { errors: ["configuration must be an object, got " + show(raw, false)] };
   unknownKeys(raw, "", errors);
   const out: { [k: string]: any } = {};
+  const bad: string[] = [];
   for (let i = 0; i < CONFIG_KEYS.length; i++) {
     const spec = CONFIG_KEYS[i];
     const got = getPath(raw, spec.key);
     let v = got.found && got.value !== undefined ? got.value : spec.def;
     if (spec.key === "aep.psk" && env && typeof env.AEP_PSK === "string" && env.AEP_PSK.length > 0) v = env.AEP_PSK;
     const err = checkOne(spec, v);
-    if (err) errors.push(spec.key + ": " + err);
+    if (err) {
+      errors.push(spec.key + ": " + err);
+      bad.push(spec.key);
+    }
     setPath(out, spec.key, typeof v === "object" && v !== null ? JSON.parse(JSON.stringify(v)) : v);
   }
-  if (errors.length === 0) {
-    const aep = out.aep;
-    if (aep.security !== 0 && (aep.pskId.length === 0 || aep.psk.length === 0)) errors.push("aep.security: " + aep.security + " needs aep.pskId and aep.psk (1 to 64 characters each; the PSK may come from $AEP_PSK)");
-    const psm = out.network.psm;
-    if (psm.enabled && psm.activeS >= psm.tauS) errors.push("network.psm.activeS: must be shorter than network.psm.tauS (" + psm.tauS + "), got " + psm.activeS);
-  }
+  // Rules across keys, checked whenever the keys involved are valid on their own, so one build run
+  // reports every problem.
+  const ok = function (keys: string[]): boolean {
+    return keys.every(function (k) {
+      return bad.indexOf(k) < 0;
+    });
+  };
+  const aep = out.aep;
+  if (ok(["aep.security", "aep.pskId", "aep.psk"]) && aep.security !== 0 && (aep.pskId.length === 0 || aep.psk.length === 0))
+    errors.push("aep.security: " + aep.security + " needs aep.pskId and aep.psk (1 to 64 characters each; the PSK may come from $AEP_PSK)");
+  const psm = out.network.psm;
+  if (ok(["network.psm.enabled", "network.psm.tauS", "network.psm.activeS"]) && psm.enabled && psm.activeS >= psm.tauS)
+    errors.push("network.psm.activeS: must be shorter than network.psm.tauS (" + psm.tauS + "), got " + psm.activeS);
   return errors.length ? { errors } : { config: out as FirmwareConfig, errors };
 }

@@ -6,6 +6,13 @@ export const RETRY_DELAYS_S = [1, 2, 4, 8, 16, 32, 64, 128, 300, 600, 1800];
 /** For causes a quick retry cannot fix (authentication rejected, unknown endpoint, no SIM). */
 export const LONG_DELAYS_S = [60, 600, 1800, 3600];
 
+/**
+ * The promise the retry tables make: once the last fault clears, the link is Ready again (and has sent
+ * what queued up) within the longest jittered delay plus a full bring-up and delivery: 90 min. The
+ * soak and the property tests hold the machine to it.
+ */
+export const RECOVERY_BOUND_MS = LONG_DELAYS_S[LONG_DELAYS_S.length - 1] * 1250 + 15 * 60 * 1000;
+
 /** Delay for the n-th consecutive failure (1-based), jittered to 75%..125%. */
 export function retryDelayMs(table: number[], n: number, rand: () => number): number {
   const i = n < 1 ? 0 : n > table.length ? table.length - 1 : n - 1;

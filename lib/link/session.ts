@@ -276,7 +276,9 @@ export const Ready: StateDef = {
     if (m.cfg.bindingMode >= 0 && !m.updateDone) {
       m.send(A.cmdUpdate(m.cfg.bindingMode), A.CTM2MUPDATE, CMD_UPDATE);
     }
-    if (!m.cfg.psm.enabled) m.setTimer(T_STATE, READY_CHECK_MS);
+    // Always armed, so the watchdog sees a live timer; with power saving it only re-arms (a query
+    // would wake the module for nothing).
+    m.setTimer(T_STATE, READY_CHECK_MS);
     if (m.dataPath) m.dataPath.resume(m);
   },
   leave: function (m) {
@@ -327,8 +329,10 @@ export const Ready: StateDef = {
       } else if (isTimer(m, ev, a, b, T_STATE)) {
         // Local queries only (no radio traffic): fresh rssi for the reports, and a session check.
         m.setTimer(T_STATE, READY_CHECK_MS);
-        m.send(C.CMD_CSQ, C.CSQ, CMD_CSQ);
-        m.send(A.CMD_REG_READ, A.CTM2MREG_READ, CMD_REG_READ);
+        if (!m.cfg.psm.enabled) {
+          m.send(C.CMD_CSQ, C.CSQ, CMD_CSQ);
+          m.send(A.CMD_REG_READ, A.CTM2MREG_READ, CMD_REG_READ);
+        }
       }
       return;
     }

@@ -89,3 +89,21 @@ describe("build", () => {
     expect(code).toContain("this.n=0");
   });
 });
+
+describe("configuration validation", () => {
+  it("reports rules across keys together with single-key errors, in one run", async () => {
+    const { validateConfig } = await import("../../lib/config");
+    const r = validateConfig({ aep: { security: 2 }, outbox: { capacity: 99 }, network: { psm: { enabled: true, tauS: 60, activeS: 120 } } }, {});
+    expect(r.config).toBeUndefined();
+    expect(r.errors).toEqual([
+      "outbox.capacity: must be from 1 to 64, got 99",
+      "aep.security: 2 needs aep.pskId and aep.psk (1 to 64 characters each; the PSK may come from $AEP_PSK)",
+      "network.psm.activeS: must be shorter than network.psm.tauS (60), got 120",
+    ]);
+  });
+
+  it("shows NaN and Infinity as they are, not as JSON's null", async () => {
+    const { validateConfig } = await import("../../lib/config");
+    expect(validateConfig({ app: { reportIntervalS: NaN } }, {}).errors[0]).toBe("app.reportIntervalS: must be a whole number from 10 to 604800, got NaN");
+  });
+});

@@ -88,3 +88,27 @@ describe("link: happy path", () => {
     expect(r.sim.summary().violations).toEqual([]);
   });
 });
+
+describe("link: health for the watchdog", () => {
+  it("stays healthy while idle in Ready, with and without power saving", () => {
+    for (const psm of [false, true]) {
+      const r = makeRig({ cfg: { psm: { enabled: psm, tauS: 3600, activeS: 20 } } });
+      r.link.start();
+      expect(r.untilReady(120_000)).toBeGreaterThan(0);
+      for (let h = 0; h < 6; h++) {
+        r.clock.advance(3_600_000);
+        expect(r.link.healthy(60_000)).toBe(true);
+      }
+      expect(r.link.state).toBe(S_READY);
+    }
+  });
+
+  it("is unhealthy when its timers are gone (a wedged machine lets the watchdog bite)", () => {
+    const r = makeRig();
+    r.link.start();
+    r.untilReady(120_000);
+    r.link.halt();
+    r.link.state = 11; // pretend Ready with no timer: what a lost timer chain looks like
+    expect(r.link.healthy(60_000)).toBe(false);
+  });
+});

@@ -3,17 +3,12 @@
 // uplink, and is Ready with an empty outbox within a bound once the faults stop.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LONG_DELAYS_S } from "../../lib/link/retry";
+import { RECOVERY_BOUND_MS } from "../../lib/link/retry";
 import { makeDeviceRig } from "../device/rig";
 import { randomSchedule } from "../sim/scenarios";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-/**
- * After the last fault: at most the longest retry delay (jittered up to 125 %) plus a full bring-up and
- * the delivery of what queued up meanwhile.
- */
-export const RECOVERY_BOUND_MS = LONG_DELAYS_S[LONG_DELAYS_S.length - 1] * 1250 + 15 * MIN;
 
 /** Wiring and power-saving variants: every path (PWRKEY pulses, blind pulses, wake-ups) gets faults. */
 export const VARIANTS: Record<string, object> = {

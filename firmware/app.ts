@@ -39,6 +39,7 @@ export class SampleApp {
   private env: AppEnv;
   intervalS: number;
   private timer: number;
+  private nextReportAtMs: number;
   private startMs: number;
   private wasReady: boolean;
   private outageReason: string;
@@ -51,6 +52,7 @@ export class SampleApp {
     this.env = env;
     this.intervalS = defaultIntervalS;
     this.timer = 0;
+    this.nextReportAtMs = 0;
     this.startMs = env.clock.now();
     this.wasReady = false;
     this.outageReason = "";
@@ -64,7 +66,8 @@ export class SampleApp {
     if (saved > 0) this.intervalS = saved;
   }
 
-  start(): void {
+  /** `bootEvent`: tell the platform the MCU started (not after a planned deep-sleep wake). */
+  start(bootEvent: boolean): void {
     const self = this;
     this.device.onCommand(CMD_SET_INTERVAL, RSP_SET_INTERVAL, function (v) {
       self.stats.commands++;
@@ -89,8 +92,13 @@ export class SampleApp {
       self.info("module reboot in " + delayMs / 1000 + " s");
       return { result: RESULT_OK };
     });
-    this.event(EVENT_BOOT, "boot");
+    if (bootEvent) this.event(EVENT_BOOT, "boot");
     this.schedule();
+  }
+
+  /** Milliseconds until the next scheduled report (the MCU may deep-sleep that long). */
+  msUntilNextReport(): number {
+    return this.timer === 0 ? this.intervalS * 1000 : Math.max(0, this.nextReportAtMs - this.env.clock.now());
   }
 
   /** Feed link state changes: after an outage, tell the platform what happened. */
@@ -128,6 +136,7 @@ export class SampleApp {
 
   private schedule(): void {
     if (this.timer !== 0) this.env.clock.clearTimeout(this.timer);
+    this.nextReportAtMs = this.env.clock.now() + this.intervalS * 1000;
     this.timer = this.env.clock.setTimeout(this.onTick, this.intervalS * 1000);
   }
 

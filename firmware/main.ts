@@ -10,7 +10,7 @@ import { SampleApp } from "./app";
 import { CONFIG } from "./config";
 import { clock, makeLog, makePins, makeStore, openUart } from "./ports";
 import { APP_PROFILE, RSP_COMMAND_ERROR } from "./profile";
-import { maybeSleep, resumeAfterSleep } from "./sleep";
+import { resumeAfterSleep, startSleepPolicy } from "./sleep";
 
 const log = makeLog(CONFIG.log.level);
 
@@ -49,15 +49,15 @@ function start(): void {
       onDelivered: function () {
         delivered++;
         if (every > 0 && delivered % every === 0) logMemory("after " + delivered + " reports");
-        maybeSleep(dev, app as SampleApp, CONFIG, log, store);
       },
     },
   );
   device = dev;
   app = new SampleApp(dev, { clock: clock, store: store, log: log, temperatureC: temperatureC }, CONFIG.app.reportIntervalS);
   const wokeForReport = resumeAfterSleep(dev, store, log);
-  app.start();
+  app.start(!wokeForReport); // a planned wake is not news to the platform: just the report
   if (wokeForReport) app.report();
+  startSleepPolicy(dev, app, CONFIG, log, store);
 
   if (CONFIG.watchdog.timeoutS > 0) {
     // Fed only while the link machine is alive: a wedged machine lets the watchdog reset the MCU.

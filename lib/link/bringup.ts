@@ -311,8 +311,22 @@ const CONFIGURE: Step[] = [
   },
 ];
 
-/** After our own deep sleep the module kept everything: echo and error format only, then the session. */
-const CONFIGURE_WARM: Step[] = [CONFIGURE[0], CONFIGURE[1]];
+/**
+ * After our own deep sleep the module kept everything: echo and error format, the signal for the
+ * report, then straight to the session.
+ */
+const CONFIGURE_WARM: Step[] = [
+  CONFIGURE[0],
+  CONFIGURE[1],
+  {
+    cmd: C.CMD_CSQ,
+    spec: C.CSQ,
+    done: function (m, code, errNo, line) {
+      if (code === AT_OK && parseCsq(line) >= 0) m.rssi = parseCsq(line);
+      return STEP_NEXT;
+    },
+  },
+];
 
 export const Configure: StateDef = {
   enter: function (m) {

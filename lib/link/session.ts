@@ -272,7 +272,7 @@ function dataAction(m: Link, act: number, why: string): void {
 export const Ready: StateDef = {
   enter: function (m) {
     m.noteReady();
-    m.log(LOG_INFO, "READY in " + Math.round(m.stats.lastTimeToReadyMs / 1000) + " s: IMEI " + m.imei + ", rssi " + m.rssi + ", operator " + (m.operator || "?"));
+    m.log(LOG_INFO, "READY in " + Math.round(m.stats.lastTimeToReadyMs / 1000) + " s" + (m.imei ? ": IMEI " + m.imei : "") + ", rssi " + m.rssi + (m.operator ? ", operator " + m.operator : ""));
     if (m.cfg.bindingMode >= 0 && !m.updateDone) {
       m.send(A.cmdUpdate(m.cfg.bindingMode), A.CTM2MUPDATE, CMD_UPDATE);
     }

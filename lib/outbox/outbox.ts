@@ -331,8 +331,21 @@ export class Outbox {
     return 0;
   }
 
-  /** Write the next reservation to the older sequence file. */
-  private reserve(): boolean {
+  /**
+   * Before a planned stop (deep sleep): write down exactly where the sequence stands, so the next boot
+   * goes on from there instead of skipping the rest of a reservation (the platform would see a gap of
+   * up to 2 * SEQ_BLOCK at every wake). load() takes the larger of the two sequence files, so both get
+   * the exact value: older first, then the one with the live reservation. A power cut in either write
+   * leaves a valid value >= every seq handed out, so the guarantee (strictly increasing) holds.
+   */
+  checkpoint(): boolean {
+    if (!this.loaded) this.load();
+    if (this.limit === this.next) return true;
+    return this.reserve(this.next) && this.reserve(this.next);
+  }
+
+  /** Write a reservation (by default the next block) to the older sequence file. */
+  private reserve(exact?: number): boolean {
     let width = this.cap;
     for (let i = this.slotSeq.length - 1; i >= width; i--) {
       if (this.slotSeq[i] >= 0) {
@@ -340,7 +353,7 @@ export class Outbox {
         break;
       }
     }
-    let upTo = this.next + 2 * this.block;
+    let upTo = exact !== undefined ? exact : this.next + 2 * this.block;
     if (upTo > SEQ_MAX) upTo = SEQ_MAX;
     if (!this.store.write(this.seqName(this.seqFile), encodeSeqRecord(upTo, width))) return false;
     this.limit = upTo;

@@ -38,7 +38,7 @@ export interface DeviceRig {
   logs: string[];
   rng: Rng;
   /** Simulate an MCU reset: a new Device + App on the same Store (the module keeps running). */
-  mcuReboot(): void;
+  mcuReboot(opts?: { warmWake?: boolean }): void;
   dump(n?: number): string;
 }
 
@@ -67,7 +67,7 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
   };
   const trans: { from: string; to: string; reason: string }[] = [];
   const rig = { produced: [] as number[], delivered: [] as number[], peakTimers: 0, leakedTimers: 0, transitions: () => trans } as DeviceRig;
-  const build = () => {
+  const build = (warmWake = false) => {
     let app: SampleApp | undefined;
     // Pins as the firmware's makePins gives them: a line not wired reads -1 and drives nothing.
     const pins = {
@@ -105,7 +105,9 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
     uart.attach((c) => device.feed(c));
     rig.device = device;
     rig.app = app;
-    app.start();
+    // A planned deep-sleep wake (firmware/sleep.ts): no boot event, the link's warm path.
+    app.start(!warmWake);
+    device.link.warm = warmWake;
     device.start();
   };
   Object.assign(rig, {
@@ -115,11 +117,11 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
     store,
     logs,
     rng,
-    mcuReboot() {
+    mcuReboot(opts: { warmWake?: boolean } = {}) {
       // The old instance's timers die with the MCU: stop them so the fake clock forgets them.
       rig.app.stop();
       rig.device.link.halt();
-      build();
+      build(opts.warmWake === true);
     },
     dump(n = 80) {
       return logs.slice(-n).join("\n");

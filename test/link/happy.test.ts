@@ -62,7 +62,7 @@ describe("link: happy path", () => {
     expect(r.logs.join("\n")).toContain("session already up");
   });
 
-  it("a warm start after our own deep sleep goes AT, ATE0, AT+CMEE=1, AT+CTM2MREG? to Ready", () => {
+  it("a warm start after our own deep sleep goes AT, ATE0, AT+CMEE=1, AT+CSQ, AT+CTM2MREG? to Ready", () => {
     const r = makeRig();
     r.link.start();
     r.untilReady(120_000);
@@ -71,7 +71,8 @@ describe("link: happy path", () => {
     r.link.warm = true;
     r.link.start();
     expect(r.untilReady(120_000)).toBeGreaterThan(0);
-    expect(r.commands().slice(before)).toEqual(["AT", "ATE0", "AT+CMEE=1", "AT+CTM2MREG?"]);
+    expect(r.commands().slice(before)).toEqual(["AT", "ATE0", "AT+CMEE=1", "AT+CSQ", "AT+CTM2MREG?"]);
+    expect(r.link.rssi).toBeLessThan(99);
   });
 
   it("a warm start that finds no session falls back to the full bring-up", () => {

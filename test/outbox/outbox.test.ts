@@ -561,3 +561,40 @@ describe("Outbox: flash cost per report", () => {
     expect(store.bytesWritten).toBe(10 * (38 + 15));
   });
 });
+
+describe("outbox: checkpoint before a planned stop", () => {
+  it("the next boot goes on from the exact next seq (no reservation gap), still strictly increasing", async () => {
+    const { Outbox } = await import("../../lib/outbox/outbox");
+    const { MemoryStore } = await import("../support/memory-store");
+    const store = new MemoryStore();
+    const a = new Outbox(store, { capacity: 4, policy: "drop-oldest" });
+    a.load();
+    a.push("0A", 0, 0);
+    a.push("0B", 0, 0);
+    const next = a.nextSeq();
+    expect(a.checkpoint()).toBe(true);
+    const b = new Outbox(store, { capacity: 4, policy: "drop-oldest" });
+    b.load();
+    expect(b.nextSeq()).toBe(next);
+    // without a checkpoint the reboot skips the rest of the reservation
+    b.push("0C", 0, 0);
+    const c = new Outbox(store, { capacity: 4, policy: "drop-oldest" });
+    c.load();
+    expect(c.nextSeq()).toBeGreaterThan(next + 1);
+  });
+
+  it("a torn checkpoint falls back to the older reservation: never a reused seq", async () => {
+    const { Outbox } = await import("../../lib/outbox/outbox");
+    const { MemoryStore } = await import("../support/memory-store");
+    const store = new MemoryStore();
+    const a = new Outbox(store, { capacity: 4, policy: "drop-oldest" });
+    a.load();
+    a.push("0A", 0, 0);
+    const used = a.nextSeq() - 1;
+    store.tearNextWrite();
+    a.checkpoint();
+    const b = new Outbox(store, { capacity: 4, policy: "drop-oldest" });
+    b.load();
+    expect(b.nextSeq()).toBeGreaterThan(used);
+  });
+});

@@ -87,22 +87,15 @@ export function judge(output: string): { ok: boolean; connected: boolean; answer
   return { ok: answered && uploaded, connected, answered, uploaded, started };
 }
 
-async function main(): Promise<void> {
-  let a: FlashArgs;
-  try {
-    a = parseFlashArgs(process.argv.slice(2), process.env);
-  } catch (e) {
-    console.error((e as Error).message + "\n" + USAGE);
-    process.exit(2);
-  }
-  if (a.help) return void out(USAGE);
+/** Write the bundle to the board; returns the process exit code (0 flashed, 1 failed, 2 bad usage). */
+export async function flash(a: FlashArgs): Promise<number> {
   if (!a.port) {
     console.error("no port: give --port /dev/ttyUSB0 (or set ESPRUINO_PORT)\n" + USAGE + "\nfinding the port:\n" + CHECKLIST.join("\n"));
-    process.exit(2);
+    return 2;
   }
   if (!fs.existsSync(a.file)) {
     console.error(a.file + " does not exist: run npm run build first");
-    process.exit(1);
+    return 1;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flash-"));
   const loadFile = path.join(dir, "load.js");
@@ -111,7 +104,7 @@ async function main(): Promise<void> {
   out("$ " + path.relative(process.cwd(), CLI) + " " + args.map((x) => (/[\s"']/.test(x) ? JSON.stringify(x) : x)).join(" "));
   if (a.dryRun) {
     fs.rmSync(dir, { recursive: true, force: true });
-    return;
+    return 0;
   }
   out("writing " + path.relative(process.cwd(), a.file) + " (" + fs.statSync(a.file).size + " bytes) to the board's Storage as .bootcde over " + a.port + " at " + a.baud + " baud");
   let output = "";
@@ -134,10 +127,24 @@ async function main(): Promise<void> {
   if (code !== 0 || !v.ok) {
     const what = !v.connected ? "could not open " + a.port : !v.answered ? "the port opened but no board answered on " + a.port : "connected, but the upload did not complete";
     console.error("\nflash failed: " + what + ". Check:\n" + CHECKLIST.join("\n"));
-    process.exit(1);
+    return 1;
   }
   if (v.started) out("\nflashed: the board saved .bootcde and the firmware started (it runs at every boot from now on)");
   else out("\nflashed .bootcde, but the firmware's start line (\"" + STARTED_MARK + "\") was not seen: watch the console (npx espruino --port " + a.port + " -b " + a.baud + ") for an error at boot");
+  return 0;
+}
+
+async function main(): Promise<void> {
+  let a: FlashArgs;
+  try {
+    a = parseFlashArgs(process.argv.slice(2), process.env);
+  } catch (e) {
+    console.error((e as Error).message + "\n" + USAGE);
+    process.exit(2);
+  }
+  if (a.help) return void out(USAGE);
+  const code = await flash(a);
+  if (code !== 0) process.exit(code);
 }
 
 if (isMain("flash")) await main();

@@ -14,6 +14,7 @@ import { classifyLine, startDesktopRun, type DesktopRun, type LogLine } from "..
 import { FileStore } from "../test/sandbox/storage";
 import { runOnEspruino } from "../test/sandbox/real-espruino";
 import { buildFirmware, sizeLine } from "./build";
+import { flash, parseFlashArgs } from "./flash";
 import { isMain, ROOT } from "./paths";
 
 export interface StartArgs {
@@ -32,6 +33,8 @@ export interface StartArgs {
   /** The JSON file behind the sandbox's Storage. */
   storage: string;
   espruino: boolean;
+  /** Flash the board on this serial port instead of running on the desktop ($ESPRUINO_PORT too). */
+  port: string;
   help: boolean;
 }
 
@@ -52,10 +55,11 @@ export const USAGE = `usage: npm start -- [options]
   --esp32           give the sandbox an ESP32 object, so power saving deep-sleeps between reports
   --fresh           erase the desktop board's Storage first
   --storage PATH    the JSON file holding that Storage (default ${path.relative(ROOT, FLASH_FILE)})
-  --espruino        run in the real interpreter ($ESPRUINO_BIN) on a pty instead (--for is real seconds, default 120)`;
+  --espruino        run in the real interpreter ($ESPRUINO_BIN) on a pty instead (--for is real seconds, default 120)
+  --port PORT       a board is attached: flash it (npm run flash) instead of the desktop run; $ESPRUINO_PORT too`;
 
 export function parseStartArgs(argv: string[]): StartArgs {
-  const a: StartArgs = { scenario: "happy", seed: 1, forS: 0, speed: DEFAULT_SPEED, verbose: false, list: false, esp32: false, downlinks: false, fresh: false, storage: FLASH_FILE, espruino: false, help: false };
+  const a: StartArgs = { scenario: "happy", seed: 1, forS: 0, speed: DEFAULT_SPEED, verbose: false, list: false, esp32: false, downlinks: false, fresh: false, storage: FLASH_FILE, espruino: false, port: "", help: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = (): string => {
@@ -80,6 +84,7 @@ export function parseStartArgs(argv: string[]): StartArgs {
     else if (k === "--fresh") a.fresh = true;
     else if (k === "--storage") a.storage = path.resolve(val());
     else if (k === "--espruino") a.espruino = true;
+    else if (k === "--port") a.port = val();
     else if (k === "--help" || k === "-h") a.help = true;
     else throw new Error("unknown option " + k);
   }
@@ -250,6 +255,14 @@ async function main(): Promise<void> {
   if (a.help) return void out(USAGE);
   if (a.list) {
     for (const s of SCENARIOS) out(s.name.padEnd(16) + s.describe);
+    return;
+  }
+  // With a serial port configured, the main job is the real board: flash the bundle just built.
+  const port = a.port || process.env.ESPRUINO_PORT || "";
+  if (port && !a.espruino) {
+    out("serial port " + port + " configured: flashing the board instead of the desktop run (unset ESPRUINO_PORT for the simulator)");
+    const code = await flash(parseFlashArgs(["--port", port], process.env));
+    if (code !== 0) process.exit(code);
     return;
   }
   if (a.espruino) await runReal(a);

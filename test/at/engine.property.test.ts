@@ -1,0 +1,101 @@
+// Property: the note's section 5 exchange, recorded as module output per command, gives the same lines,
+// the same command results and the same URCs under any chunking of that output — including splits
+// inside "\r\n" and inside the "+CTM2M" prefixes.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { AT_ENGINE_DEFAULTS, AtEngine, type AtSpec } from "../../lib/at/engine";
+import { FakeClock } from "../support/fake-clock";
+
+const S = (prefix: string): AtSpec => ({ prefix, timeoutMs: 5000, flags: 0 });
+
+/** Each command with what the module printed until its final result (and the URCs that followed). */
+const SECTION5: { cmd: string; spec: AtSpec; out: string }[] = [
+  { cmd: 'AT+CTM2MINIT="221.229.214.202",5683,300,0,0', spec: S(""), out: "\r\nOK\r\n" },
+  { cmd: "AT+CTM2MINIT?", spec: S("+CTM2MINIT:"), out: "\r\n+CTM2MINIT: 221.229.214.202,5683,300,0,0\r\n\r\nOK\r\n" },
+  { cmd: "AT+CTM2MREG=300", spec: S(""), out: "\r\nOK\r\n\r\n+CTM2M: reg,0\r\n" },
+  { cmd: "AT+CTM2MREG?", spec: S("+CTM2MREG:"), out: "\r\n+CTM2MREG: 3\r\n\r\nOK\r\n" },
+  { cmd: "AT+CTM2MUPDATE=0", spec: S("+CTM2MUPDATE:"), out: "\r\n+CTM2MUPDATE: 35194\r\n\r\nOK\r\n\r\n+CTM2M: update,0,35194\r\n" },
+  {
+    cmd: "AT+CTM2MSEND=0200010006313233343536,0",
+    spec: S("+CTM2MSEND:"),
+    out: "\r\n+CTM2MSEND: 46205\r\n\r\n+CTM2MRECV: 061F41001A0006613132333032\r\nOK\r\n\r\n+CTM2M: send,0,46205\r\n\r\n+CTM2MRECV:061F42001200080006623132333031\r\n",
+  },
+  { cmd: "AT+CTM2MSEND=00", spec: S("+CTM2MSEND:"), out: "\r\n+CTM2M ERROR: 17\r\n\r\nOK\r\n" },
+  { cmd: "AT+CTM2MDEREG", spec: S(""), out: "\r\nOK\r\n\r\n+CTM2M: dereg,0\r\n" },
+];
+
+interface Run {
+  results: string[];
+  urcs: string[];
+}
+
+function replay(cut: (s: string) => string[]): Run {
+  const clock = new FakeClock();
+  const results: string[] = [];
+  const urcs: string[] = [];
+  const table = ["+CTM2M:", "+CTM2MRECV:"].map((prefix) => ({ prefix, handler: (l: string) => urcs.push(l) }));
+  const eng: AtEngine = new AtEngine(
+    { write() {} },
+    clock,
+    table,
+    {
+      atDone(tag, code, errNo) {
+        const lines: string[] = [];
+        for (let i = 0; i < eng.lineCount(); i++) lines.push(eng.line(i));
+        results.push(tag + ":" + code + ":" + errNo + ":" + lines.join("|"));
+      },
+      atEcho() {},
+    },
+    AT_ENGINE_DEFAULTS,
+  );
+  SECTION5.forEach((c, i) => {
+    eng.send(c.cmd, c.spec, i);
+    for (const piece of cut(c.out)) eng.feed(piece);
+    clock.advance(500); // past the stray-OK guard
+  });
+  return { results, urcs };
+}
+
+describe("AtEngine property: any chunking of the note's section 5 gives the same results", () => {
+  const whole = replay((s) => [s]);
+
+  it("the unchunked replay reads as the note says", () => {
+    expect(whole.results).toEqual([
+      "0:0:0:",
+      "1:0:0:+CTM2MINIT: 221.229.214.202,5683,300,0,0",
+      "2:0:0:",
+      "3:0:0:+CTM2MREG: 3",
+      "4:0:0:+CTM2MUPDATE: 35194",
+      "5:0:0:+CTM2MSEND: 46205",
+      "6:3:17:",
+      "7:0:0:",
+    ]);
+    expect(whole.urcs).toEqual([
+      "+CTM2M: reg,0",
+      "+CTM2M: update,0,35194",
+      "+CTM2MRECV: 061F41001A0006613132333032",
+      "+CTM2M: send,0,46205",
+      "+CTM2MRECV:061F42001200080006623132333031",
+      "+CTM2M: dereg,0",
+    ]);
+  });
+
+  it("holds for every chunking fast-check draws", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 64 }), (sizes) => {
+        let k = 0;
+        const run = replay((s) => {
+          const out: string[] = [];
+          for (let i = 0; i < s.length; ) {
+            const n = sizes[k++ % sizes.length];
+            out.push(s.substring(i, i + n));
+            i += n;
+          }
+          return out;
+        });
+        expect(run).toEqual(whole);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

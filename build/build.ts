@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { validateConfig, type FirmwareConfig } from "../lib/config";
 import { commonJsInputs, excerpt, gateBundle } from "./gate";
+import { argValue } from "./args";
 import { isMain, ROOT } from "./paths";
 import { espruinoSupported } from "./profile";
 
@@ -132,13 +133,6 @@ export function sizeLine(r: BuildResult): string {
   return "bundle " + path.relative(process.cwd(), r.outFile as string) + ": " + r.bytes + " bytes raw, " + r.gzipBytes + " bytes gzip";
 }
 
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith("--")) throw new Error(name + " needs a value");
-  return v;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

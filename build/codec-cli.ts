@@ -14,6 +14,7 @@ import {
 } from "../lib/aep/profile";
 import type { FieldSpec, Profile, ServiceSpec } from "../lib/aep/profile";
 import { APP_PROFILE } from "../firmware/profile";
+import { Rng } from "../test/sim/rng";
 import { isMain } from "./paths";
 
 export interface CliResult {
@@ -156,17 +157,6 @@ export interface FuzzReport {
   failures: string[];
 }
 
-/** mulberry32: small, seedable, good enough to pick cases. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomValue(f: FieldSpec, r: () => number): unknown {
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
@@ -239,7 +229,7 @@ function checkOne(profile: Profile, hex: string, rep: FuzzReport): void {
 /** `cases` random, mutated and valid frames through every decoder; failures list what broke. */
 export function fuzzCodec(cases: number, seed: number): FuzzReport {
   const rep: FuzzReport = { cases: cases, seed: seed, decoded: 0, errors: {}, failures: [] };
-  const r = rng(seed);
+  const r = new Rng(seed).fn();
   for (let i = 0; i < cases && rep.failures.length < 20; i++) {
     const kind = r();
     let hex = kind < 0.3 ? randomHex(r) : validFrame(r);

@@ -3,15 +3,9 @@
 // the seed, the transcript tail and the firmware log tail; exits 1 on a breach.
 
 import { formatSoak, runSoak, VARIANT_NAMES } from "../test/soak/soak";
+import { argValue as arg } from "./args";
 import { isMain } from "./paths";
 
-function arg(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith("--")) throw new Error(name + " needs a value");
-  return v;
-}
 
 function main(): void {
   const args = process.argv.slice(2);

@@ -8,6 +8,7 @@
 //   const sb = new EspruinoSandbox({ code, clock, store, serials: { Serial2: uart }, onLog: console.log });
 //   sb.boot();  ...  clock.advance(60_000);  sb.reset("test");  sb.watchdog.bites;  sb.uncaught;
 
+import { Rng } from "../sim/rng";
 import vm from "node:vm";
 import type { Clock } from "../../lib/ports";
 import { makeBoard, type MemoryFigures, type PinWire, type SerialPort } from "./board";
@@ -74,16 +75,9 @@ interface Instance {
   inner: any;
 }
 
-/** A small seeded generator (mulberry32) for Math.random inside the sandbox. */
+/** A seeded generator for Math.random inside the sandbox (the simulator's own PRNG). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return new Rng(seed).fn();
 }
 
 function show(v: unknown): string {

@@ -32,6 +32,8 @@ export interface AppStats {
   events: number;
   notQueued: number;
   commands: number;
+  /** Recovery events not sent because an earlier one was still waiting to go out. */
+  eventsFolded: number;
 }
 
 export class SampleApp {
@@ -43,6 +45,8 @@ export class SampleApp {
   private startMs: number;
   private wasReady: boolean;
   private outageReason: string;
+  /** The last link event queued; while it waits, a newer outage is folded into it (no event flood). */
+  private eventSeq: number;
   private onTick: () => void;
   stats: AppStats;
 
@@ -56,7 +60,8 @@ export class SampleApp {
     this.startMs = env.clock.now();
     this.wasReady = false;
     this.outageReason = "";
-    this.stats = { reports: 0, events: 0, notQueued: 0, commands: 0 };
+    this.eventSeq = -1;
+    this.stats = { reports: 0, events: 0, notQueued: 0, commands: 0, eventsFolded: 0 };
     this.onTick = function () {
       self.timer = 0;
       self.report();
@@ -129,9 +134,17 @@ export class SampleApp {
   }
 
   private event(code: number, detail: string): void {
+    if (code === EVENT_RECOVERED && this.eventSeq >= 0 && this.device.outbox.has(this.eventSeq)) {
+      // Still waiting to go out: outages in a row would otherwise push reports out of a full outbox.
+      this.stats.eventsFolded++;
+      return;
+    }
     const seq = this.device.send(SVC_LINK_EVENT, { code: code, detail: detail.length > 64 ? detail.substring(0, 64) : detail });
     if (seq < 0) this.stats.notQueued++;
-    else this.stats.events++;
+    else {
+      this.stats.events++;
+      this.eventSeq = seq;
+    }
   }
 
   private schedule(): void {

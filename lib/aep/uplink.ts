@@ -30,6 +30,11 @@ export const CMD_WAKE = 61;
 /** Wait after send,1 / send,2 or a refused command before the next try, growing with tries. */
 const RETRY_BASE_MS = 5000;
 const RETRY_MAX_MS = 120000;
+/**
+ * When restarting the session did not help either (a platform that never ACKs), slow right down so a
+ * broken peer does not cost a registration every few minutes: 10 min, then 30 min between tries.
+ */
+const STUCK_DELAYS_MS = [600000, 1800000];
 /** Error 35: a firmware download blocks data for a while. */
 const FOTA_WAIT_MS = 60000;
 /**
@@ -69,6 +74,8 @@ export class Uplink implements DataPath {
   private abandon: boolean;
   /** Failed tries in a row, any frame; reset by a confirmation. */
   private failStreak: number;
+  /** Session restarts asked for since the last delivery. */
+  private restarts: number;
   stats: UplinkStats;
 
   constructor(q: UplinkQueue, listener: UplinkListener, confirmTimeoutMs: number) {
@@ -83,6 +90,7 @@ export class Uplink implements DataPath {
     this.recentSeq = -1;
     this.abandon = false;
     this.failStreak = 0;
+    this.restarts = 0;
     this.stats = { sends: 0, delivered: 0, retries: 0, confirmTimeouts: 0, dropped: 0, unknownConfirms: 0, lateConfirms: 0 };
   }
 
@@ -177,6 +185,7 @@ export class Uplink implements DataPath {
       this.q.remove(seq);
       this.stats.delivered++;
       this.failStreak = 0;
+      this.restarts = 0;
       this.recentIds.splice(0);
       this.recentSeq = -1;
       m.log(LOG_INFO, "uplink #" + seq + " confirmed (msgid " + msgid + ")");
@@ -207,6 +216,7 @@ export class Uplink implements DataPath {
       this.phase = IDLE;
       if (++this.failStreak >= FAILS_BEFORE_SESSION_RESTART) {
         this.failStreak = 0;
+        this.restarts++;
         return DP_RESTART_SESSION;
       }
     }
@@ -220,6 +230,7 @@ export class Uplink implements DataPath {
     if (++this.failStreak >= FAILS_BEFORE_SESSION_RESTART) {
       this.failStreak = 0;
       this.phase = IDLE;
+      this.restarts++;
       return DP_RESTART_SESSION;
     }
     this.backOff(m, this.retryDelay());
@@ -227,6 +238,7 @@ export class Uplink implements DataPath {
   }
 
   private retryDelay(): number {
+    if (this.restarts >= 2) return STUCK_DELAYS_MS[this.restarts >= 3 ? 1 : 0];
     const ms = RETRY_BASE_MS * this.tries;
     return ms > RETRY_MAX_MS ? RETRY_MAX_MS : ms;
   }

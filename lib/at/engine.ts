@@ -66,6 +66,8 @@ export interface AtStats {
 }
 
 const CME = "+CME ERROR:";
+/** Placeholder in free queue slots. */
+const IDLE_SPEC: AtSpec = { prefix: "", timeoutMs: 0, flags: 0 };
 const CTM2M_ERR = "+CTM2M ERROR:";
 
 export class AtEngine {
@@ -113,9 +115,11 @@ export class AtEngine {
     this.reader = new LineReader(function (line) {
       self.route(line);
     }, this.opts.maxLineChars);
-    this.qText = [];
-    this.qSpec = [];
-    this.qTag = [];
+    // Allocated at full size once: the queue never grows after start-up.
+    const cap = this.opts.queueCapacity;
+    this.qText = new Array<string>(cap).fill("");
+    this.qSpec = new Array<AtSpec>(cap).fill(IDLE_SPEC);
+    this.qTag = new Array<number>(cap).fill(0);
     this.qHead = 0;
     this.qLen = 0;
     this.curText = "";
@@ -124,7 +128,7 @@ export class AtEngine {
     this.curCancelled = false;
     this.curResent = false;
     this.curTimer = 0;
-    this.resp = [];
+    this.resp = new Array<string>(this.opts.maxLines).fill("");
     this.respCount = 0;
     this.delivering = false;
     this.guardTimer = 0;

@@ -19,6 +19,12 @@ export const PWRKEY_OFF_MS = 1000;
 export const UART_READY_MS = 2000;
 export const OFF_BEFORE_ON_MS = 5500;
 const SYNC_TRIES = 10;
+/**
+ * After an MCU reset the module may still be answering the previous instance's command (we cannot
+ * know): keep quiet this long before the first AT, so the two never overlap. Not after our own deep
+ * sleep (we only sleep when nothing is in flight).
+ */
+export const BOOT_QUIET_MS = 2500;
 const SYNC_GAP_MS = 500;
 const SIM_POLL_MS = 2000;
 const SIM_WAIT_MS = 30000;
@@ -168,6 +174,13 @@ function pulseOn(m: Link): void {
 export const Sync: StateDef = {
   enter: function (m) {
     m.echoOff = false;
+    if (!m.bootQuietDone) {
+      m.bootQuietDone = true;
+      if (!m.warm) {
+        m.setTimer(T_STATE, BOOT_QUIET_MS);
+        return;
+      }
+    }
     m.send(C.CMD_AT, C.AT_SYNC, CMD_SYNC);
   },
   leave: noop,

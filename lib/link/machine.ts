@@ -8,7 +8,7 @@ import { AT_CANCELLED, atResultText } from "../at/result";
 import { LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pins, type Random, type Uart } from "../ports";
 import { EV_AT, EV_ECHO, EV_START, EV_SUPERVISOR, EV_TIMER, EVENT_NAMES } from "./events";
 import { ESCALATE_POWER_CYCLE, ESCALATE_RESTART, escalation, LONG_DELAYS_S, RETRY_DELAYS_S, retryDelayMs } from "./retry";
-import { S_OFF, S_PAUSED, S_POWER_CYCLE, S_READY, S_RETRY_WAIT, S_SYNC, stageOf, STATE_NAMES } from "./states";
+import { S_OFF, S_PAUSED, S_POWER_CYCLE, S_POWER_ON, S_READY, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stageOf, STATE_NAMES } from "./states";
 import { LinkStats, newLinkStats } from "./stats";
 import type { DataPath, LinkApi, LinkConfig, LinkListener } from "./types";
 import { makeUrcTable } from "./urc";
@@ -83,6 +83,8 @@ export class Link implements LinkApi {
 
   // Failure bookkeeping (reset on Ready).
   failures: number;
+  /** Consecutive failures of the slow kind (auth rejected, no SIM...): they pick from the long table. */
+  longFailures: number;
   failState: number;
   stepFailures: number;
   /** Where RetryWait goes when its delay ends. */
@@ -134,6 +136,8 @@ export class Link implements LinkApi {
   warm: boolean;
   /** When we last saw the module switch off (-1: not seen by this MCU boot). */
   offAtMs: number;
+  /** The quiet wait before the first AT of this MCU boot is over. */
+  bootQuietDone: boolean;
 
   constructor(ports: LinkPorts, cfg: LinkConfig, listener: LinkListener, table: StateDef[]) {
     const self = this;
@@ -161,12 +165,13 @@ export class Link implements LinkApi {
     this.state = S_OFF;
     this.epoch = 0;
     this.reason = "";
-    this.evType = [];
-    this.evA = [];
-    this.evB = [];
-    this.evC = [];
-    this.evD = [];
-    this.evS = [];
+    // Allocated at full size once, so memory after Ready is memory for good.
+    this.evType = new Array<number>(EVENT_QUEUE).fill(0);
+    this.evA = new Array<number>(EVENT_QUEUE).fill(0);
+    this.evB = new Array<number>(EVENT_QUEUE).fill(0);
+    this.evC = new Array<number>(EVENT_QUEUE).fill(0);
+    this.evD = new Array<number>(EVENT_QUEUE).fill(0);
+    this.evS = new Array<string>(EVENT_QUEUE).fill("");
     this.evHead = 0;
     this.evLen = 0;
     this.dispatching = false;
@@ -185,6 +190,7 @@ export class Link implements LinkApi {
     this.supervisorLevel = 0;
     this.supervisorPaused = false;
     this.failures = 0;
+    this.longFailures = 0;
     this.failState = -1;
     this.stepFailures = 0;
     this.retryTarget = S_SYNC;
@@ -222,6 +228,7 @@ export class Link implements LinkApi {
     this.pauseMs = 0;
     this.warm = false;
     this.offAtMs = -1;
+    this.bootQuietDone = false;
   }
 
   // ---- the one entry -----------------------------------------------------------------------------
@@ -386,7 +393,8 @@ export class Link implements LinkApi {
     }
     this.retryTarget = next;
     this.retryLong = long;
-    this.retryDelayMs = retryDelayMs(long ? LONG_DELAYS_S : RETRY_DELAYS_S, long ? this.stepFailures : this.failures, this.ports.random);
+    if (long) this.longFailures++;
+    this.retryDelayMs = retryDelayMs(long ? LONG_DELAYS_S : RETRY_DELAYS_S, long ? this.longFailures : this.failures, this.ports.random);
     this.go(S_RETRY_WAIT, reason);
   }
 
@@ -397,6 +405,7 @@ export class Link implements LinkApi {
     this.stats.lastTimeToReadyMs = down;
     if (down > this.stats.worstTimeToReadyMs) this.stats.worstTimeToReadyMs = down;
     this.failures = 0;
+    this.longFailures = 0;
     this.failState = -1;
     this.stepFailures = 0;
     this.apnFixes = 0;
@@ -443,6 +452,12 @@ export class Link implements LinkApi {
 
   private supervisorFired(): void {
     if (this.state === S_READY || this.state === S_OFF || this.supervisorPaused) return;
+    if (this.state === S_POWER_CYCLE || this.state === S_POWER_ON || this.state === S_SHUTDOWN) {
+      // Never cut a PWRKEY sequence short: a pulse ended early, then another, switches the module
+      // off and on again within the 5 s the hardware guide forbids. These states end by themselves.
+      this.startSupervisor();
+      return;
+    }
     this.supervisorLevel++;
     this.stats.supervisorFired++;
     this.bestStage = 0;

@@ -243,6 +243,11 @@ export class Outbox {
     return this.list.length > 0 ? this.list[0] : undefined;
   }
 
+  /** Still queued (not yet confirmed or dropped). */
+  has(seq: number): boolean {
+    return this.indexOfSeq(seq) >= 0;
+  }
+
   /** Confirmed (or dropped as unsendable): gone from RAM and Store. False for an unknown seq. */
   remove(seq: number): boolean {
     const i = this.indexOfSeq(seq);

@@ -254,3 +254,21 @@ describe("data path: NON mode", () => {
     expect(sim.summary().sends.map((s) => s.mode)).toEqual([1]);
   });
 });
+
+describe("data path: a platform that never acknowledges", () => {
+  it("restarts the session after three failed tries, then slows right down instead of re-registering every few minutes", () => {
+    const r = makeDeviceRig({ config: { app: { reportIntervalS: 604800 } } });
+    r.clock.runUntil(() => r.device.isReady() && r.device.outbox.size() === 0, 10 * MIN);
+    r.sim.faults.sendFail(1, 1000); // every CON send times out
+    const seq = r.device.nextSeq();
+    r.app.report();
+    r.clock.advance(6 * 60 * MIN);
+    const regs = r.sim.summary().registrations;
+    // without the slow-down this would be a registration every few minutes: dozens in 6 h
+    expect(regs).toBeGreaterThanOrEqual(3);
+    expect(regs).toBeLessThanOrEqual(12);
+    // still queued, never dropped (behind it: the app's "recovered" events after each restart)
+    expect(r.device.outbox.entries().map((e) => e.seq)).toContain(seq);
+    expect(r.sim.summary().violations).toEqual([]);
+  });
+});

@@ -32,6 +32,9 @@ const REGRESSIONS: { seed: number; days: number; variant: string; open?: RegExp 
   // PWRKEY on-pulse less than 5 s after the module went off (after an MCU reset mid power-cycle, or an
   // unasked power-down): fixed by PowerOn waiting out the off time it cannot vouch for.
   { seed: 4, days: 3, variant: "psm-pins" },
+  // The supervisor cut a PowerCycle's off pulse short and started another: the module went off and was
+  // pulsed on again 1 s later. Fixed: the supervisor never interrupts PowerCycle/PowerOn/Shutdown.
+  { seed: 13, days: 21, variant: "pwrkey-only" },
 ];
 const LONG_DAYS = 9;
 

@@ -184,7 +184,12 @@ export class AtEngine {
     }
   }
 
-  /** Forget a partial line and the in-flight command after the module rebooted (it will not answer). */
+  /** Forget a partially received line (the module restarted in the middle of it). */
+  dropPartialLine(): void {
+    this.reader.reset();
+  }
+
+  /** Forget a partial line and the in-flight command: the module is off and will not answer. */
   moduleReset(): void {
     this.reader.reset();
     if (this.curSpec !== undefined) this.finish(AT_CANCELLED, 0);

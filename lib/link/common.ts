@@ -16,11 +16,12 @@ function bootExpected(state: number): boolean {
 }
 
 /**
- * `answering`: the evidence is an echo, so the module is up and will still answer the command in
- * flight; the engine keeps waiting for that answer (sending now would put two commands in flight).
- * Boot lines mean the command in flight died with the old boot: drop it at once.
+ * A reboot seen (boot lines, or an echo after ATE0). The command in flight stays in flight: after an
+ * echo the module is up and will still answer it; after boot lines we cannot tell whether it went out
+ * before the reboot (lost: its timeout ends it) or just after (the module is executing it now). Sending
+ * AT at once would put two commands in flight in the second case, so the engine waits either way.
  */
-export function rebootSeen(m: Link, evidence: string, answering?: boolean): void {
+export function rebootSeen(m: Link, evidence: string): void {
   const now = m.now();
   const repeat = now - m.lastRebootSeenMs < REBOOT_DEDUP_MS;
   m.lastRebootSeenMs = now;
@@ -29,10 +30,9 @@ export function rebootSeen(m: Link, evidence: string, answering?: boolean): void
     return;
   }
   m.stats.rebootsSeen++;
-  if (answering) {
-    m.echoOff = false;
-    m.asleep = false;
-  } else m.forgetModule();
+  m.echoOff = false;
+  m.asleep = false;
+  m.at.dropPartialLine();
   m.go(S_SYNC, "module rebooted (" + evidence + ")");
 }
 
@@ -46,7 +46,7 @@ export function handleCommon(m: Link, ev: number, a: number, s: string): boolean
       rebootSeen(m, s);
       return true;
     case EV_ECHO:
-      if (m.echoOff) rebootSeen(m, "echo is on again", true);
+      if (m.echoOff) rebootSeen(m, "echo is on again");
       return true;
     case EV_CPIN:
       // Asked-for +CPIN lines are intermediate results; one arriving on its own means something changed.

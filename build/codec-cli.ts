@@ -2,7 +2,6 @@
 // frames against the sample application's profile (firmware/profile.ts), for people debugging payloads.
 // fuzzCodec() is also what the test suite and a long fuzz run call.
 
-import path from "node:path";
 import {
   checkProfile, codecErrName, decodeCommand, decodeFrame, decodeGeneric, encodeCommand, encodeResponse, encodeUplink,
   hexToBytes, CODEC_ERR_NAMES, E_UNKNOWN_SERVICE, FRAME_MAX_BYTES,

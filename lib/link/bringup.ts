@@ -10,7 +10,7 @@ import { handleCommon } from "./common";
 import { EV_AT, EV_CPIN, EV_START, EV_TIMER } from "./events";
 import { T_AUX, T_STATE, type Link, type StateDef } from "./machine";
 import { SCRIPT_DONE, SCRIPT_FAILED, scriptResult, scriptStart, stepName, STEP_FAIL, STEP_NEXT, type Step } from "./script";
-import { S_AEP_INIT, S_APN_FIX, S_AWAIT_ATTACH, S_AWAIT_SIM, S_CONFIGURE, S_POWER_CYCLE, S_POWER_ON, S_REGISTERING, S_SYNC } from "./states";
+import { S_AEP_INIT, S_APN_FIX, S_AWAIT_ATTACH, S_AWAIT_SIM, S_CONFIGURE, S_POWER_ON, S_REGISTERING, S_SYNC } from "./states";
 import { countCode } from "./stats";
 
 /** PWRKEY pulse lengths and waits from the hardware design guide. */

@@ -7,3 +7,10 @@ export function argValue(args: string[], name: string): string | undefined {
   if (v === undefined || v.startsWith("--")) throw new Error(name + " needs a value");
   return v;
 }
+
+/** The value at argv[i] for `flag` (the tools' parse loops step i themselves), refused like argValue. */
+export function flagValue(argv: string[], i: number, flag: string): string {
+  const v = argv[i];
+  if (v === undefined || v.startsWith("--")) throw new Error(flag + " needs a value");
+  return v;
+}

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEFAULT_OUT } from "./build";
+import { flagValue } from "./args";
 import { isMain, ROOT } from "./paths";
 
 export const DEFAULT_BAUD = 115200;
@@ -35,11 +36,7 @@ export function parseFlashArgs(argv: string[], env: { [k: string]: string | unde
   const a: FlashArgs = { port: env.ESPRUINO_PORT || "", baud: Number(env.ESPRUINO_BAUD || DEFAULT_BAUD), file: DEFAULT_OUT, dryRun: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
-    const val = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(k + " needs a value");
-      return v;
-    };
+    const val = (): string => flagValue(argv, ++i, k);
     if (k === "--port" || k === "-p") a.port = val();
     else if (k === "--baud" || k === "-b") a.baud = Number(val());
     else if (k === "--file") a.file = path.resolve(val());

@@ -15,6 +15,7 @@ import { FileStore } from "../test/sandbox/storage";
 import { runOnEspruino } from "../test/sandbox/real-espruino";
 import { buildFirmware, sizeLine } from "./build";
 import { flash, parseFlashArgs } from "./flash";
+import { flagValue } from "./args";
 import { isMain, ROOT } from "./paths";
 
 export interface StartArgs {
@@ -62,11 +63,7 @@ export function parseStartArgs(argv: string[]): StartArgs {
   const a: StartArgs = { scenario: "happy", seed: 1, forS: 0, speed: DEFAULT_SPEED, verbose: false, list: false, esp32: false, downlinks: false, fresh: false, storage: FLASH_FILE, espruino: false, port: "", help: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
-    const val = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(k + " needs a value");
-      return v;
-    };
+    const val = (): string => flagValue(argv, ++i, k);
     const num = (min: number): number => {
       const v = Number(val());
       if (!Number.isFinite(v) || v < min) throw new Error(k + " must be a number >= " + min);

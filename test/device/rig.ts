@@ -4,7 +4,7 @@
 import { validateConfig, type FirmwareConfig } from "../../lib/config";
 import { Device } from "../../lib/device";
 import { STATE_NAMES } from "../../lib/link/states";
-import { LOG_INFO, type Log } from "../../lib/ports";
+import { LOG_INFO, type Log, type Pins } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
 import { APP_PROFILE, RSP_COMMAND_ERROR } from "../../firmware/profile";
 import { FakeClock } from "../support/fake-clock";
@@ -13,6 +13,16 @@ import { UartStub } from "../support/uart-stub";
 import { Rng } from "../sim/rng";
 import { Sim7020, attachToStub, type SimOptions } from "../sim/sim7020";
 import { scenario as findScenario, scenarioChunker, startScenario } from "../sim/scenarios";
+
+/** Pins as the firmware's makePins gives them: a line not wired reads -1 and drives nothing. */
+export function wiredPins(pins: Pins, hasPwrkey: boolean, hasStatus: boolean): Pins {
+  return {
+    pwrkey: (asserted: boolean) => {
+      if (hasPwrkey) pins.pwrkey(asserted);
+    },
+    status: () => (hasStatus ? pins.status() : -1),
+  };
+}
 
 export function testConfig(over: unknown = {}): FirmwareConfig {
   const r = validateConfig(over, {});
@@ -69,13 +79,7 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
   const rig = { produced: [] as number[], delivered: [] as number[], peakTimers: 0, leakedTimers: 0, transitions: () => trans } as DeviceRig;
   const build = (warmWake = false) => {
     let app: SampleApp | undefined;
-    // Pins as the firmware's makePins gives them: a line not wired reads -1 and drives nothing.
-    const pins = {
-      pwrkey: (asserted: boolean) => {
-        if (cfg.modem.pwrkeyPin !== null) sim.pins.pwrkey(asserted);
-      },
-      status: () => (cfg.modem.statusPin !== null ? sim.pins.status() : -1),
-    };
+    const pins = wiredPins(sim.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null);
     const device: Device = new Device({ uart, clock, pins, log, random: () => rng.next(), store }, cfg, APP_PROFILE, RSP_COMMAND_ERROR, {
       onStateChange(from, to, reason) {
         if (app) app.onStateChange(from, to, reason);

@@ -10,6 +10,7 @@ import { FakeClock } from "../support/fake-clock";
 import { UartStub } from "../support/uart-stub";
 import { Rng } from "../sim/rng";
 import { Sim7020, attachToStub, type SimOptions } from "../sim/sim7020";
+import { wiredPins } from "../device/rig";
 
 export const BASE_CONFIG: LinkConfig = {
   apn: "ctnb",
@@ -65,7 +66,7 @@ export function makeRig(opts: { seed?: number; sim?: Partial<SimOptions>; cfg?: 
     {
       uart,
       clock,
-      pins: { pwrkey: (a: boolean) => (cfg.hasPwrkey ? sim.pins.pwrkey(a) : undefined), status: () => (cfg.hasStatus ? sim.pins.status() : -1) },
+      pins: wiredPins(sim.pins, cfg.hasPwrkey, cfg.hasStatus),
       log,
       random: () => rng.next(),
     },

@@ -11,6 +11,11 @@ import type { Rng } from "./rng";
 export interface Reply {
   lines: string[];
   then?: () => void;
+  /**
+   * The final result is not ready yet: stay busy `ms` longer, then answer with what `run` returns (a
+   * registration whose result comes before the REG's OK). Dropped if the module reboots meanwhile.
+   */
+  defer?: { ms: number; run: () => Reply };
 }
 
 export interface SimCtx {

@@ -2,6 +2,7 @@
 // time and combinable. Each call is counted by kind; a network-side notice that cannot reach a module
 // that is off or in PSM (radio and UART asleep) is counted as "lost:<kind>" and has no effect.
 
+import type { ConfirmOrder, PersistentFaults } from "./aep";
 import type { Sim7020 } from "./sim7020";
 
 export interface SimFaults {
@@ -36,7 +37,28 @@ export interface SimFaults {
   tauWake(): void;
   /** Answer every command `ms` late (0 ends it). */
   slow(ms: number): void;
-  /** End of a fault period: armed regFail/regError/sendFail counts not used yet are dropped. */
+  /**
+   * Line noise aimed at chosen lines: the next `times` (default 1) lines starting with `match` ("" any
+   * line, "OK", "+CTM2M: lwstatus") carry `glitch` (default: a seeded pick of NUL, 0xFF, other control
+   * or high bytes) right before the text, or right after it with `after`, inside the line's frame.
+   * SimOptions.lineNoise sprinkles noise at random instead.
+   */
+  noise(match?: string, glitch?: string, times?: number, after?: boolean): void;
+  /**
+   * The next `times` sends confirm early: "beforeOk" prints +CTM2MSEND: N, +CTM2M: send,<s>,N, OK;
+   * "beforeId" (NON sends; CON ones fall back to beforeOk) prints the confirmation even before
+   * +CTM2MSEND: N. A send that times out (send,1) still confirms late.
+   */
+  earlyConfirm(order: ConfirmOrder, times: number): void;
+  /**
+   * Turn persistent faults on (or off: rst false, codes 0) — faults that survive every successful
+   * registration: RST for every uplink, update,13 / ping,13 / lwstatus,0 after every registration,
+   * SEND refused with 15 or 4 while AT+CTM2MREG? says 3. Fields not given keep their value.
+   */
+  persistent(p: Partial<PersistentFaults>): void;
+  /** Switch the PSM reading: "true" (UART dead until PWRKEY or TAU) or "autosleep" (first characters wake). */
+  psmModel(model: "autosleep" | "true"): void;
+  /** End of a fault period: armed regFail/regError/sendFail/earlyConfirm/noise not used yet are dropped, persistent faults end. */
   clearArmed(): void;
 }
 
@@ -123,8 +145,25 @@ export function makeFaults(sim: Sim7020): SimFaults {
       rec.fault(ms > 0 ? "slow" : "slowEnd");
       sim.slowMs = Math.max(0, ms);
     },
+    noise(match, glitch, times, after) {
+      rec.fault("noise");
+      sim.armNoise(match === undefined ? "" : match, glitch, times === undefined ? 1 : times, after === true);
+    },
+    earlyConfirm(order, times) {
+      rec.fault("earlyConfirm");
+      sim.aep.earlyConfirm(order, times);
+    },
+    persistent(p) {
+      const on = p.rst === true || !!p.updateFail || !!p.pingFail || p.lwstatus === true || !!p.sendError;
+      rec.fault(on ? "persistent" : "persistentEnd");
+      sim.aep.setPersistent(p);
+    },
+    psmModel(model) {
+      rec.fault(model === "true" ? "truePsm" : "autosleepPsm");
+      sim.psm.model = model;
+    },
     clearArmed() {
-      if (sim.aep.clearArmed() > 0) rec.fault("armedCleared");
+      if (sim.aep.clearArmed() + sim.clearNoise() > 0) rec.fault("armedCleared");
     },
   };
 }

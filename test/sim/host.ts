@@ -3,8 +3,8 @@
 // trouble a crude restart from the top. It is not the firmware's link machine; it only has to be
 // correct enough that each scenario's effect shows in the simulator's transcript and summary.
 
-import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_WAKE } from "../../lib/at/engine";
-import { AT_CTM2M_ERROR, AT_OK, AT_TIMEOUT, atResultText } from "../../lib/at/result";
+import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, AT_F_WAKE } from "../../lib/at/engine";
+import { AT_CTM2M_ERROR, AT_ERROR, AT_OK, AT_TIMEOUT, atResultText } from "../../lib/at/result";
 import type { Clock } from "../../lib/ports";
 import type { UartStub } from "../support/uart-stub";
 
@@ -21,6 +21,8 @@ export interface HostOptions {
   psmStatus?: boolean;
   /** Run AT+CPSMS=1 during configuration (the module sleeps by itself when idle). */
   psm?: boolean;
+  /** Read AT+CGCONTRDP after attach and keep its lines in stats.contrdp. */
+  contrdp?: boolean;
 }
 
 type Cb = (code: number, errNo: number, lines: string[]) => void;
@@ -28,7 +30,7 @@ type Cb = (code: number, errNo: number, lines: string[]) => void;
 export class ScriptedHost {
   readonly engine: AtEngine;
   readonly log: string[] = [];
-  readonly stats = { restarts: 0, ready: 0, accepted: 0, acked: 0, failed: 0, apnFixes: 0, downlinks: [] as string[], notices: [] as string[] };
+  readonly stats = { restarts: 0, ready: 0, accepted: 0, acked: 0, failed: 0, apnFixes: 0, downlinks: [] as string[], notices: [] as string[], contrdp: [] as string[] };
   ready = false;
   private gen = 0;
   private tag = 0;
@@ -36,6 +38,8 @@ export class ScriptedHost {
   private echoOff = false;
   private sent = 0;
   private apnCmd = "AT*MCGDEFCONT";
+  /** The module refused the bare AT+CTM2MREG with ERROR: use the note's AT+CTM2MREG=<lifetime>. */
+  private regWithLifetime = false;
   private onDereg: (() => void) | undefined;
   private clock: Clock;
   private o: HostOptions;
@@ -86,10 +90,10 @@ export class ScriptedHost {
     this.clock.setTimeout(() => g === this.gen && fn(), ms);
   }
 
-  private at(text: string, prefix: string, cb: Cb, timeoutMs = 3000): void {
+  private at(text: string, prefix: string, cb: Cb, timeoutMs = 3000, flags = AT_F_WAKE): void {
     const tag = ++this.tag;
     this.cbs.set(tag, { gen: this.gen, cb });
-    if (!this.engine.send(text, { prefix, timeoutMs, flags: AT_F_WAKE }, tag)) this.restart("queue full");
+    if (!this.engine.send(text, { prefix, timeoutMs, flags }, tag)) this.restart("queue full");
   }
 
   /** Anything unexpected: forget everything and start again from AT. */
@@ -137,10 +141,19 @@ export class ScriptedHost {
     this.at("AT+CGREG?", "+CGREG:", (code, e, lines) => {
       if (code !== AT_OK) return this.fail("CGREG", code, e);
       const stat = Number(lines[0].substring(lines[0].indexOf(",") + 1));
+      if ((stat === 1 || stat === 5) && this.o.contrdp) return this.readContrdp();
       if (stat === 1 || stat === 5) return this.aepInit();
       if (stat === 3 || n >= 15) return this.checkApn();
       this.later(2000, () => this.waitAttach(n + 1));
     });
+  }
+
+  private readContrdp(): void {
+    this.at("AT+CGCONTRDP", "+CGCONTRDP:", (code, e, lines) => {
+      if (code !== AT_OK) return this.fail("CGCONTRDP", code, e);
+      this.stats.contrdp = lines;
+      this.aepInit();
+    }, 3000, AT_F_WAKE | AT_F_BARE);
   }
 
   /** Read the saved APN (manual spelling first, the note's on ERROR); fix it when it is not ours. */
@@ -179,8 +192,12 @@ export class ScriptedHost {
 
   private register(): void {
     this.ready = false;
-    this.at("AT+CTM2MREG", "", (code, e) => {
+    this.at(this.regWithLifetime ? "AT+CTM2MREG=" + this.o.init.split(",")[2] : "AT+CTM2MREG", "", (code, e) => {
       if (code === AT_OK) return this.later(30000, () => !this.ready && this.restart("no registration"));
+      if (code === AT_ERROR && !this.regWithLifetime) {
+        this.regWithLifetime = true;
+        return this.register();
+      }
       if (code === AT_CTM2M_ERROR && e === 33) return this.dereg(() => this.register());
       if (code === AT_CTM2M_ERROR) return this.later(10000, () => this.register());
       this.fail("REG", code, e);

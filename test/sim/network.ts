@@ -21,6 +21,9 @@ export interface NetworkOptions {
   simPresent: boolean;
   imei: string;
   imsi: string;
+  /** AT+CGCONTRDP layout: one line, the note's two lines, or the two lines with `contrdpUrc` between them. */
+  contrdpForm: "one" | "note" | "split";
+  contrdpUrc: string;
 }
 
 interface Outage {
@@ -53,6 +56,11 @@ export class Network {
     this.simPresent = o.simPresent;
     this.savedApn = o.initialApn;
     this.rssiBase = o.rssi !== undefined ? o.rssi : ctx.rng.int(12, 24);
+  }
+
+  /** The module's IMEI (its endpoint name on the platform is built from it). */
+  imei(): string {
+    return this.o.imei;
   }
 
   /** Boot: RF on, nothing attached, URC modes off; attach follows by itself (note 4: PDN self-activation). */
@@ -182,7 +190,14 @@ export class Network {
       case "AT+CGCONTRDP":
         if (c.form !== "exec" && !(c.form === "set" && intArg(c.args[0]) === 1)) return bad();
         // The address and the mask come in one dotted string (note 4.1); no context: bare OK.
-        return this.attached ? ok('+CGCONTRDP: 1,5,"' + this.o.networkApn + '","' + this.ip + '.255.255.255.0"') : ok();
+        if (!this.attached) return ok();
+        {
+          const body = '1,5,"' + this.o.networkApn + '","' + this.ip + '.255.255.255.0"';
+          // The note prints "+CGCONTRDP:" on a line of its own; a URC may even come between the two.
+          if (this.o.contrdpForm === "note") return ok("+CGCONTRDP:", body);
+          if (this.o.contrdpForm === "split") return ok("+CGCONTRDP:", this.o.contrdpUrc, body);
+          return ok("+CGCONTRDP: " + body);
+        }
       case "AT+CFUN":
         return this.cfunCommand(c);
       case "AT*MCGDEFCONT":

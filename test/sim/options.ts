@@ -2,7 +2,8 @@
 // snapshot: the contract the link tests, the desktop run and the soak test program against.
 
 import type { Clock } from "../../lib/ports";
-import type { InitParams } from "./aep";
+import type { InitParams, PersistentFaults } from "./aep";
+import type { PlatformModel } from "./platform";
 import type { TranscriptEntry } from "./record";
 import type { Rng } from "./rng";
 
@@ -39,6 +40,45 @@ export interface SimOptions {
   savedInit?: InitParams;
   /** Every transcript entry as it is recorded (live logging). */
   trace?: (e: TranscriptEntry) => void;
+
+  // ---- the module as it really behaves (issue 12); every one is off by default ----
+  /**
+   * Line noise: the chance (0..1) that a line the module prints carries glitch bytes (NUL, 0xFF, other
+   * control or >= 0x80 bytes) glued to it, inside its frame: "\r\n\x00OK\r\n". Default 0.
+   * `sim.faults.noise()` aims at chosen lines instead.
+   */
+  lineNoise?: number;
+  /**
+   * Where a SEND's confirmation comes: "after" the OK (default); "beforeOk": +CTM2MSEND: N,
+   * +CTM2M: send,<s>,N, OK; "beforeId": NON sends even print the confirmation before +CTM2MSEND: N
+   * (CON sends then come "beforeOk"). Timeouts (send,1) always come late. `sim.faults.earlyConfirm()`
+   * does it for chosen sends.
+   */
+  sendConfirm?: "after" | "beforeOk" | "beforeId";
+  /** The registration result (reg,0 and the quick failures; never reg,1) is printed before the REG's OK (note section 5). */
+  regBeforeOk?: boolean;
+  /** A firmware whose bare AT+CTM2MREG answers ERROR: only AT+CTM2MREG=<lifetime> registers. */
+  regNeedsLifetime?: boolean;
+  /** AT+CTM2MINIT? also prints ,<PSKID>,<PSK> when security is on (the note's read format allows it). */
+  initReadShowsPsk?: boolean;
+  /**
+   * AT+CGCONTRDP: "one" line (default); "note": "+CGCONTRDP:" alone, the context on the next line (as
+   * the note prints it); "split": as "note" with a URC (`contrdpUrc`, default "+CSCON: 1") between them.
+   */
+  contrdpForm?: "one" | "note" | "split";
+  contrdpUrc?: string;
+  /**
+   * "autosleep" (default): the AT+CSCLK reading, the first characters after ENTER PSM only wake the UART.
+   * "true": in PSM the UART is dead (input ignored, nothing printed) until a PWRKEY pulse (then
+   * +CPIN: READY, EXIT PSM) or the TAU timer; back to PSM after ~5 s idle.
+   */
+  psmModel?: "autosleep" | "true";
+  /** Persistent faults on from the start (`sim.faults.persistent()` turns them on and off later). */
+  persistent?: Partial<PersistentFaults>;
+  /** The platform this module talks to, shared by a fleet of simulators (platform.ts); default: always up. */
+  platform?: PlatformModel;
+  /** This module's name on the shared platform (default: its IMEI). */
+  platformId?: string;
 }
 
 export interface SimState {
@@ -73,6 +113,9 @@ export interface SimState {
   busy: string | undefined;
   silent: boolean;
   slowMs: number;
+  psmModel: "autosleep" | "true";
+  /** The persistent faults now on (issue 12). */
+  persistent: PersistentFaults;
 }
 
 /** A seeded 15-digit IMEI with a SIMCom-like TAC and a valid Luhn check digit. */

@@ -1,6 +1,8 @@
 // Power saving (protocol.md "Power saving", the low-power note): AT+CPSMS / AT+CPSMSTATUS, entering PSM
 // after the active time of idle, the swallowed first command that wakes the UART, and the TAU timer
 // that wakes the module on its own (+CTM2M: psm,0 with autoTau 2). The AEP session survives PSM.
+// Two readings of "PSM" (protocol.md): "autosleep" (AT+CSCLK style, the first characters wake the UART
+// and are swallowed) and "true" PSM, where the UART is dead until a PWRKEY pulse or the TAU timer.
 
 import type { Command } from "./command";
 import { intArg } from "./command";
@@ -46,6 +48,8 @@ export class Psm {
   /** AT+CPSMSTATUS (reset at boot). */
   statusUrc = false;
   inPsm = false;
+  /** "true": nothing but PWRKEY or the TAU timer ends PSM (input is ignored, not a wake). */
+  model: "autosleep" | "true" = "autosleep";
   private idleTimerGen = 0;
   private tauGen = 0;
   private woke = false;

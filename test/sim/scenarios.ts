@@ -1,11 +1,14 @@
 // Named, seeded fault scenarios for the simulator. Each is data: a name, what it does, the module
 // variant it needs, and a setup that schedules faults on the clock relative to when it is called. The
 // same scenario runs in milliseconds under FakeClock and in real time on a pty (test/sim/cli.ts).
+// SCENARIOS are the ones every firmware test runs; MODULE_SCENARIOS (issue 12, "the module as it really
+// behaves") are kept apart until the firmware handles them — scenario() finds both.
 
 import type { Clock } from "../../lib/ports";
 import { randomChunks, whole, type Chunker } from "../support/uart-stub";
+import type { PersistentFaults } from "./aep";
 import { Rng } from "./rng";
-import { Sim7020, type SimOptions } from "./sim7020";
+import { GLITCHES, Sim7020, type SimOptions } from "./sim7020";
 
 export interface Scenario {
   name: string;
@@ -60,6 +63,19 @@ export interface RandomScheduleOptions {
   quietAfterMs: number;
   /** Mean gap between faults (exponential gaps). */
   meanGapMs: number;
+  /**
+   * Also draw the module behaviours of issue 12 (MODULE_FAULT_KINDS: line noise, early confirmations,
+   * persistent faults, true PSM). Off by default: today's firmware breaches invariants under them.
+   * Unset: on when the environment has SIM_MODULE_FAULTS=1 (so `SIM_MODULE_FAULTS=1 npm run soak`
+   * turns them on without touching the soak).
+   */
+  moduleFaults?: boolean;
+  /** Only the line-noise part of moduleFaults: junk lines with glitch bytes, and glitches glued to real lines. */
+  noise?: boolean;
+}
+
+function envFlag(name: string): boolean {
+  return typeof process !== "undefined" && process.env !== undefined && process.env[name] === "1";
 }
 
 export interface ScheduledFault {
@@ -127,6 +143,70 @@ const KINDS: { kind: string; fire(sim: Sim7020, rng: Rng, clock: Clock, room: nu
 
 export const FAULT_KINDS = KINDS.map((k) => k.kind);
 
+/** Lines worth gluing noise to: final results and the URCs the host must not miss. */
+const NOISE_TARGETS = ["", "OK", "+CTM2M:", "+CTM2MSEND:", "+CPSMSTATUS:", "+CPIN:", "+CGREG:", "ERROR"];
+
+/** Persistent faults as the schedule draws them: what turns each on and off. */
+const PERSISTENT: { name: string; on: Partial<PersistentFaults>; off: Partial<PersistentFaults> }[] = [
+  { name: "rst", on: { rst: true }, off: { rst: false } },
+  { name: "update13", on: { updateFail: 13 }, off: { updateFail: 0 } },
+  { name: "ping13", on: { pingFail: 13 }, off: { pingFail: 0 } },
+  { name: "lwstatus", on: { lwstatus: true }, off: { lwstatus: false } },
+  { name: "send15", on: { sendError: 15 }, off: { sendError: 0 } },
+  { name: "send4", on: { sendError: 4 }, off: { sendError: 0 } },
+];
+
+const NOISE_KIND: (typeof KINDS)[number] = {
+  kind: "noise",
+  fire: (sim, rng) => {
+    const match = rng.pick(NOISE_TARGETS);
+    const glitch = rng.pick(GLITCHES);
+    const after = rng.chance(0.3);
+    sim.faults.noise(match, glitch, rng.int(1, 3), after);
+    return JSON.stringify(glitch) + (after ? " after " : " before ") + (match === "" ? "any line" : JSON.stringify(match));
+  },
+};
+
+/** The issue-12 kinds: drawn only with RandomScheduleOptions.moduleFaults. */
+const MODULE_KINDS: (typeof KINDS)[number][] = [
+  NOISE_KIND,
+  {
+    kind: "earlyConfirm",
+    fire: (sim, rng) => {
+      const order = rng.chance(0.5) ? "beforeOk" : "beforeId";
+      const n = rng.int(1, 5);
+      sim.faults.earlyConfirm(order, n);
+      return order + " x" + n;
+    },
+  },
+  {
+    kind: "persistent",
+    fire: (sim, rng, clock, room) => {
+      const p = rng.pick(PERSISTENT);
+      const d = Math.min(rng.int(5 * MIN, 40 * MIN), room);
+      sim.faults.persistent(p.on);
+      at(clock, d, () => sim.faults.persistent(p.off));
+      return p.name + " for " + d + " ms";
+    },
+  },
+  {
+    kind: "truePsm",
+    fire: (sim, rng, clock, room) => {
+      const d = Math.min(rng.int(1 * MIN, 30 * MIN), room);
+      sim.faults.psmModel("true");
+      sim.faults.psmEnter();
+      // The TAU timer ends it (if nothing woke the module before), and the reading goes back.
+      at(clock, d, () => {
+        sim.faults.tauWake();
+        sim.faults.psmModel("autosleep");
+      });
+      return d + " ms";
+    },
+  },
+];
+
+export const MODULE_FAULT_KINDS = MODULE_KINDS.map((k) => k.kind);
+
 /**
  * A seeded random fault schedule over `periodMs`, drawing from every fault kind (the first draws go
  * through all kinds in shuffled order, so each occurs when there is room), with nothing after
@@ -137,9 +217,12 @@ export function randomSchedule(sim: Sim7020, rng: Rng, clock: Clock, o: RandomSc
   const quiet = Math.min(o.periodMs, o.quietAfterMs);
   const plan: ScheduledFault[] = [];
   const draws: { kind: (typeof KINDS)[number]; rng: Rng }[] = [];
-  const first = rng.shuffled(KINDS);
+  const module = o.moduleFaults !== undefined ? o.moduleFaults : envFlag("SIM_MODULE_FAULTS");
+  // Without the options the list (and so every draw) is exactly what it always was.
+  const kinds = module ? KINDS.concat(MODULE_KINDS) : o.noise ? KINDS.concat([NOISE_KIND]) : KINDS;
+  const first = rng.shuffled(kinds);
   for (let t = rng.exp(o.meanGapMs), i = 0; t < quiet; t += rng.exp(o.meanGapMs), i++) {
-    const k = i < first.length ? first[i] : rng.pick(KINDS);
+    const k = i < first.length ? first[i] : rng.pick(kinds);
     plan.push({ atMs: t0 + t, kind: k.kind, detail: "" });
     draws.push({ kind: k, rng: rng.fork(i) });
   }
@@ -328,8 +411,112 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** How long the persistent-* scenarios keep their fault on (then the link must recover). */
+export const PERSISTENT_SCENARIO_MS = 30 * MIN;
+
+function persistentScenario(name: string, what: string, on: Partial<PersistentFaults>, off: Partial<PersistentFaults>): Scenario {
+  return {
+    name,
+    describe: what + " for the first " + PERSISTENT_SCENARIO_MS / MIN + " min, through every successful registration; then it stops.",
+    setup(sim, rng, clock) {
+      sim.faults.persistent(on);
+      at(clock, PERSISTENT_SCENARIO_MS, () => sim.faults.persistent(off));
+    },
+  };
+}
+
+/**
+ * Issue 12: the module as it really behaves (../shared/protocol.md). Kept out of SCENARIOS, which
+ * every firmware test runs, until the firmware handles them; test/device/module-behaviour.test.ts pins
+ * what it must do under each.
+ */
+export const MODULE_SCENARIOS: Scenario[] = [
+  {
+    name: "confirm-early",
+    describe: "Every send confirms before its OK (+CTM2MSEND: N, +CTM2M: send,0,N, OK); NON sends even before +CTM2MSEND: N.",
+    options: { sendConfirm: "beforeId" },
+    setup() {},
+  },
+  {
+    name: "noise",
+    describe: "Line noise for 10 min: glitch bytes (NUL, 0xFF, ...) on 1 line in 8, and once registered a NUL glued to a lwstatus,0 and to an OK.",
+    setup(sim, rng, clock) {
+      sim.lineNoise = 0.125;
+      at(clock, 10 * MIN, () => (sim.lineNoise = 0));
+      whenRegistered(sim, clock, () => {
+        sim.faults.noise("+CTM2M: lwstatus", "\u0000");
+        sim.faults.lwstatus();
+      }, 2 * MIN);
+      at(clock, 4 * MIN, () => sim.faults.noise("OK", "\u00ff"));
+    },
+  },
+  {
+    name: "junk-noise",
+    describe: "The junk scenario's lines, plus glitch bytes glued to 1 real line in 5, for 10 min.",
+    setup(sim, rng, clock) {
+      sim.lineNoise = 0.2;
+      at(clock, 10 * MIN, () => (sim.lineNoise = 0));
+      let t = 0;
+      while ((t += rng.int(1 * S, 8 * S)) < 10 * MIN) {
+        const line = junkLine(rng);
+        at(clock, t, () => sim.faults.junk(line));
+      }
+    },
+  },
+  persistentScenario("persistent-rst", "The platform answers every uplink with RST (send,9) and the module drops the session", { rst: true }, { rst: false }),
+  persistentScenario("persistent-update13", "+CTM2M: update,13 (session torn down) a few seconds after every registration", { updateFail: 13 }, { updateFail: 0 }),
+  persistentScenario("persistent-ping13", "+CTM2M: ping,13 (session torn down) a few seconds after every registration", { pingFail: 13 }, { pingFail: 0 }),
+  persistentScenario("persistent-lwstatus", "+CTM2M: lwstatus,0 a few seconds after every registration", { lwstatus: true }, { lwstatus: false }),
+  persistentScenario("persistent-send15", "Every AT+CTM2MSEND answers +CTM2M ERROR: 15 while AT+CTM2MREG? keeps saying 3", { sendError: 15 }, { sendError: 0 }),
+  persistentScenario("persistent-send4", "Every AT+CTM2MSEND answers +CTM2M ERROR: 4 while AT+CTM2MREG? keeps saying 3", { sendError: 4 }, { sendError: 0 }),
+  {
+    name: "note-reg",
+    describe: "The note's section 5 registration: reg,0 comes before the REG's OK, no obsrv line ever, AT+CTM2MREG? says 3.",
+    options: { printObsrv: false, regBeforeOk: true },
+    setup() {},
+  },
+  {
+    name: "contrdp-split",
+    describe: 'AT+CGCONTRDP as the note prints it ("+CGCONTRDP:" alone, the context on the next line) with a +CSCON: 1 URC between the two.',
+    options: { contrdpForm: "split" },
+    setup() {},
+  },
+  {
+    name: "plat-window",
+    describe: "Once registered + 60 s: +CTM2M: plat,0,1200,0 (dropped and disabled for 20 min: error 7), then plat,0,1200,1.",
+    setup: (sim, rng, clock) => whenRegistered(sim, clock, () => sim.faults.plat(0, 1200, 0), 60 * S),
+  },
+  {
+    name: "reg-lifetime",
+    describe: "A firmware whose bare AT+CTM2MREG answers ERROR: only AT+CTM2MREG=<lifetime> registers.",
+    options: { regNeedsLifetime: true },
+    setup() {},
+  },
+  {
+    name: "init-psk",
+    describe: 'A module provisioned with PSK security (pskid "dev1"): AT+CTM2MINIT? prints <PSKID>,<PSK> after the five fields (the note\'s read format).',
+    options: { initReadShowsPsk: true, savedInit: { ip: "221.229.214.202", port: 5684, lifetimeS: 300, autoTau: 0, security: 1, pskid: "dev1", psk: "s3cretK3y" } },
+    setup() {},
+  },
+  {
+    name: "true-psm",
+    describe: "True PSM: once registered, PSM every 3 min, 5 times; the UART is dead (input ignored) until the TAU timer 60 s later (psm,0 with autoTau 2) or PWRKEY.",
+    options: { psmModel: "true" },
+    setup(sim, rng, clock) {
+      whenRegistered(sim, clock, () => {
+        every(clock, 3 * MIN, 5, () => {
+          sim.faults.psmEnter();
+          at(clock, 60 * S, () => sim.faults.tauWake());
+        });
+      });
+    },
+  },
+];
+
+export const ALL_SCENARIOS: Scenario[] = SCENARIOS.concat(MODULE_SCENARIOS);
+
 export function scenario(name: string): Scenario | undefined {
-  for (const s of SCENARIOS) if (s.name === name) return s;
+  for (const s of ALL_SCENARIOS) if (s.name === name) return s;
   return undefined;
 }
 

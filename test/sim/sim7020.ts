@@ -17,12 +17,22 @@ import { luhnImei, type SimOptions, type SimState } from "./options";
 
 export type { SimSummary, TranscriptEntry, SentUplink } from "./record";
 export type { SimFaults } from "./faults";
-export type { InitParams } from "./aep";
+export type { InitParams, PersistentFaults, ConfirmOrder } from "./aep";
 export type { SimOptions, SimState } from "./options";
 
 /** The module's command buffer (manual: 2048 characters). */
 export const MAX_COMMAND_CHARS = 2048;
 const IPR_RATES = [0, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
+/** Glitch bytes a level-shifted UART picks up (protocol.md "Line noise"): NUL, 0xFF, other control and high bytes. */
+export const GLITCHES = ["\u0000", "\u00ff", "\u0000\u00ff", "\u00ff\u00fe", "\u001b", "\u0080", "\u007f", "\u0000\u0000", "\u00fc", "\u0007"];
+
+interface NoiseArm {
+  /** Lines starting with this get the glitch ("" = any line). */
+  match: string;
+  glitch: string | undefined;
+  times: number;
+  after: boolean;
+}
 
 export class Sim7020 {
   readonly pins: Pins;
@@ -52,6 +62,11 @@ export class Sim7020 {
   private busy: { line: string; atMs: number } | undefined;
   silentUntil = 0;
   slowMs = 0;
+  /** Chance per printed line of glitch bytes (SimOptions.lineNoise), and glitches aimed at chosen lines. */
+  lineNoise = 0;
+  private noiseArms: NoiseArm[] = [];
+  /** Its own generator: noise must not shift the draws of a run without it. */
+  private noiseRng: Rng;
 
   constructor(opts: SimOptions) {
     const self = this;
@@ -61,6 +76,8 @@ export class Sim7020 {
     this.rec = new Recorder(() => this.clock.now(), opts.transcriptLimit || 20000);
     this.rec.trace = opts.trace;
     this.ipr = opts.autoBaud === false ? 115200 : 0;
+    this.lineNoise = opts.lineNoise || 0;
+    this.noiseRng = new Rng(((opts.seed === undefined ? 1 : opts.seed) ^ 0x6e015e) >>> 0);
     this.ctx = {
       clock: this.clock,
       rng: this.rng,
@@ -91,7 +108,10 @@ export class Sim7020 {
       simPresent: opts.simPresent !== false,
       imei: opts.imei || luhnImei(idRng),
       imsi: opts.imsi || "46011" + String(idRng.int(0, 99999)).padStart(5, "0") + String(idRng.int(0, 99999)).padStart(5, "0"),
+      contrdpForm: opts.contrdpForm || "one",
+      contrdpUrc: opts.contrdpUrc || "+CSCON: 1",
     });
+    const platformId = opts.platformId;
     this.aep = new Aep(
       this.ctx,
       {
@@ -99,15 +119,27 @@ export class Sim7020 {
         noSpace: opts.regNoSpace === true,
         printConn: opts.printConn === true,
         printObsrv: opts.printObsrv !== false,
+        regBeforeOk: opts.regBeforeOk === true,
+        regNeedsLifetime: opts.regNeedsLifetime === true,
+        initReadShowsPsk: opts.initReadShowsPsk === true,
+        sendConfirm: opts.sendConfirm || "after",
       },
-      { attached: () => this.net.attached, simPresent: () => this.net.simPresent, inPsm: () => this.psm.inPsm },
+      {
+        attached: () => this.net.attached,
+        simPresent: () => this.net.simPresent,
+        inPsm: () => this.psm.inPsm,
+        platform: opts.platform,
+        platformId: () => (platformId !== undefined ? platformId : this.net.imei()),
+      },
     );
     if (opts.savedInit) this.aep.init = { ...opts.savedInit };
+    if (opts.persistent) this.aep.setPersistent(opts.persistent);
     this.psm = new Psm(this.ctx, {
       idle: () => this.busy === undefined && !this.aep.busy(),
       attached: () => this.net.attached,
       tauWoke: () => this.aep.tauWoke(),
     });
+    this.psm.model = opts.psmModel === "true" ? "true" : "autosleep";
     this.net.onBearer = (up) => this.aep.bearer(up);
     this.net.psmTimers = () => this.psm.timers();
     this.pins = new PowerKey(this.ctx, {
@@ -216,8 +248,38 @@ export class Sim7020 {
       this.rec.s.droppedLines++;
       return;
     }
-    this.rec.line("module", line);
-    this.out("\r\n" + line + "\r\n");
+    const noisy = this.noisy(line);
+    if (noisy === line) this.rec.line("module", line);
+    else this.rec.line("module", noisy, "noise");
+    this.out("\r\n" + noisy + "\r\n");
+  }
+
+  /** Glitch bytes inside the line's frame, as the host's UART sees them: "\x00OK", "+CTM2M: lwstatus,0\xff". */
+  private noisy(line: string): string {
+    for (let i = 0; i < this.noiseArms.length; i++) {
+      const a = this.noiseArms[i];
+      if (line.indexOf(a.match) !== 0) continue;
+      if (--a.times <= 0) this.noiseArms.splice(i, 1);
+      this.rec.fault("noise:aimed");
+      const g = a.glitch !== undefined ? a.glitch : this.noiseRng.pick(GLITCHES);
+      return a.after ? line + g : g + line;
+    }
+    if (this.lineNoise <= 0 || !this.noiseRng.chance(this.lineNoise)) return line;
+    this.rec.fault("noise:random");
+    const g = this.noiseRng.pick(GLITCHES);
+    return this.noiseRng.chance(0.7) ? g + line : line + g;
+  }
+
+  /** Aim glitch bytes at the next `times` lines starting with `match` ("" = any line). */
+  armNoise(match: string, glitch: string | undefined, times: number, after: boolean): void {
+    this.noiseArms.push({ match, glitch, times: Math.max(1, times), after });
+  }
+
+  /** Drop noise aimed at lines not printed yet (end of a fault period). */
+  clearNoise(): number {
+    const n = this.noiseArms.length;
+    this.noiseArms.splice(0);
+    return n;
   }
 
   /** Raw characters (an over-long line's pieces); recorded by the caller. */
@@ -254,7 +316,9 @@ export class Sim7020 {
     if (!this.uartReady) return drop("ignored", "booting");
     if (this.silent()) return drop("ignored", "silent");
     if (this.psm.inPsm) {
-      // In PSM the UART is dead: these characters only wake it; the next command is answered.
+      // True PSM: the UART is dead, nothing the host sends reaches the module (only PWRKEY or TAU wake it).
+      if (this.psm.model === "true") return drop("ignored", "psm");
+      // Auto-sleep: these characters only wake the UART; the next command is answered.
       drop("swallowed", "psm");
       this.psm.wakeByUart();
       return;
@@ -293,13 +357,22 @@ export class Sim7020 {
     this.busy = { line, atMs: this.clock.now() };
     const c = parseCommand(line);
     if (!fixed) this.rec.command(c.key);
-    this.ctx.after(this.latency(c) + this.slowMs, () => {
-      if (gen !== this.cmdGen) return;
-      const reply = fixed || this.dispatch(c);
+    const finish = (reply: Reply) => {
+      if (reply.defer) {
+        // Still working on it (a registration answered before its OK): stay busy, answer later.
+        const d = reply.defer;
+        for (const l of reply.lines) this.emit(l);
+        this.ctx.after(d.ms, () => gen === this.cmdGen && finish(d.run()));
+        return;
+      }
       for (const l of reply.lines) this.emit(l);
       this.busy = undefined;
       if (reply.then) reply.then();
       this.psm.activity();
+    };
+    this.ctx.after(this.latency(c) + this.slowMs, () => {
+      if (gen !== this.cmdGen) return;
+      finish(fixed || this.dispatch(c));
     });
   }
 
@@ -387,6 +460,8 @@ export class Sim7020 {
       busy: this.busy ? this.busy.line : undefined,
       silent: this.silent(),
       slowMs: this.slowMs,
+      psmModel: this.psm.model,
+      persistent: { ...a.persist, afterRegMs: [a.persist.afterRegMs[0], a.persist.afterRegMs[1]] },
     };
   }
 

@@ -49,6 +49,8 @@ export type ConfirmOrder = "after" | "beforeOk" | "beforeId";
 export interface PersistentFaults {
   /** The platform answers every uplink with RST: +CTM2M: send,9,<id>, and the module drops the session (MT2625). */
   rst: boolean;
+  /** Only uplinks whose hex starts with this get RST (one frame the platform cannot take; "" off). */
+  rstPrefix: string;
   /** After every registration: +CTM2M: update,<code>,<id> (13 or 14; 0 off), and the session is torn down. */
   updateFail: number;
   /** After every registration: +CTM2M: ping,<code> (1, 10, 13 or 14; 0 off), and the session is torn down. */
@@ -62,7 +64,7 @@ export interface PersistentFaults {
 }
 
 export function noPersistentFaults(): PersistentFaults {
-  return { rst: false, updateFail: 0, pingFail: 0, lwstatus: false, sendError: 0, afterRegMs: [1000, 5000] };
+  return { rst: false, rstPrefix: "", updateFail: 0, pingFail: 0, lwstatus: false, sendError: 0, afterRegMs: [1000, 5000] };
 }
 
 export interface AepHooks {
@@ -394,7 +396,7 @@ export class Aep {
     const id = this.msgId();
     const order = this.earlyQ.length > 0 ? (this.earlyQ.shift() as ConfirmOrder) : this.o.sendConfirm;
     if (order === "after") return { lines: ["+CTM2MSEND: " + id, "OK"], then: () => this.confirmLater(hex, mode, id) };
-    const plan = this.planConfirm(mode);
+    const plan = this.planConfirm(hex, mode);
     // A timeout is the CoAP retransmissions running out: it can never beat the OK.
     if (plan.status === 1) return { lines: ["+CTM2MSEND: " + id, "OK"], then: () => this.confirmAfter(hex, mode, id, plan) };
     const note = this.settle(hex, mode, id, plan.status);
@@ -403,13 +405,15 @@ export class Aep {
   }
 
   private confirmLater(hex: string, mode: number, id: number): void {
-    this.confirmAfter(hex, mode, id, this.planConfirm(mode));
+    this.confirmAfter(hex, mode, id, this.planConfirm(hex, mode));
   }
 
   /** What the confirmation of a send now will say, and how long it takes. */
-  private planConfirm(mode: number): { status: number; delay: number } {
+  private planConfirm(hex: string, mode: number): { status: number; delay: number } {
     const ctx = this.ctx;
     const con = mode === 0;
+    const p = this.persist;
+    const rst = p.rst || (p.rstPrefix !== "" && hex.indexOf(p.rstPrefix) === 0);
     let status = 0;
     let delay: number;
     if (!this.usable || !this.hooks.attached()) {
@@ -417,15 +421,15 @@ export class Aep {
       delay = ms(ctx, 100, 500);
     } else if (!con) {
       delay = ms(ctx, 50, 300); // NON: confirmed as soon as it is on the air
-      if (this.persist.rst) status = 9;
+      if (rst) status = 9;
     } else {
       const f = this.sendFailQ.shift();
       if (f !== undefined) status = f;
       else if (this.platformDown()) status = 1; // no ACK from an unreachable platform
-      else if (this.persist.rst) status = 9;
+      else if (rst) status = 9;
       delay = status === 1 ? ms(ctx, 5000, 10000) : status === 2 ? ms(ctx, 100, 500) : ms(ctx, 500, 3000);
     }
-    if (status === 9 && this.persist.rst) ctx.rec.fault("persistent:rst");
+    if (status === 9 && rst) ctx.rec.fault("persistent:rst");
     return { status, delay };
   }
 
@@ -507,7 +511,7 @@ export class Aep {
 
   persistentOn(): number {
     const p = this.persist;
-    return (p.rst ? 1 : 0) + (p.updateFail ? 1 : 0) + (p.pingFail ? 1 : 0) + (p.lwstatus ? 1 : 0) + (p.sendError ? 1 : 0);
+    return (p.rst ? 1 : 0) + (p.rstPrefix ? 1 : 0) + (p.updateFail ? 1 : 0) + (p.pingFail ? 1 : 0) + (p.lwstatus ? 1 : 0) + (p.sendError ? 1 : 0);
   }
 
   /** Forget armed registration/send failures not yet used, and end persistent faults: the faults are over. */

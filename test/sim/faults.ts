@@ -154,7 +154,7 @@ export function makeFaults(sim: Sim7020): SimFaults {
       sim.aep.earlyConfirm(order, times);
     },
     persistent(p) {
-      const on = p.rst === true || !!p.updateFail || !!p.pingFail || p.lwstatus === true || !!p.sendError;
+      const on = p.rst === true || !!p.rstPrefix || !!p.updateFail || !!p.pingFail || p.lwstatus === true || !!p.sendError;
       rec.fault(on ? "persistent" : "persistentEnd");
       sim.aep.setPersistent(p);
     },

@@ -146,6 +146,14 @@ describe("sim: persistent faults survive every successful registration", () => {
     expect(b.at("AT+CTM2MSEND=05", 3100)[2]).toMatch(/^\+CTM2M: send,0,/);
   });
 
+  it("rstPrefix: only the frames starting with it get RST (one frame the platform cannot take)", () => {
+    const b = registered({ persistent: { rstPrefix: "07" } });
+    expect(b.at("AT+CTM2MSEND=0700010000", 3100)[2]).toMatch(/^\+CTM2M: send,9,\d+$/);
+    b.register();
+    expect(b.at("AT+CTM2MSEND=0200010000", 3100)[2]).toMatch(/^\+CTM2M: send,0,\d+$/);
+    expect(b.sim.summary()).toMatchObject({ sendResults: { 0: 1, 9: 1 }, faults: { "persistent:rst": 1 } });
+  });
+
   it.each([
     ["updateFail", 13, /^\+CTM2M: update,13,\d+$/],
     ["pingFail", 13, /^\+CTM2M: ping,13$/],

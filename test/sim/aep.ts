@@ -458,7 +458,8 @@ export class Aep {
     if (status === 0) {
       ctx.rec.s.sends.push({ tMs: ctx.clock.now(), hex, mode, msgid: id, status });
       const p = this.hooks.platform;
-      if (p && p.answers(ctx.clock.now())) p.uplinkReceived(this.hooks.platformId(), hex, ctx.clock.now());
+      // CON: the ACK is the platform's own receipt; NON: received only if it is up right now.
+      if (p && (mode === 0 || p.answers(ctx.clock.now()))) p.uplinkReceived(this.hooks.platformId(), hex, ctx.clock.now());
     }
     return this.noticeLine("send", status + "," + id);
   }

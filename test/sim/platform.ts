@@ -23,6 +23,8 @@ export class SharedPlatform implements PlatformModel {
   readonly outages: Outage[] = [];
   /** Time of every REGISTER attempt, in order (a fleet makes a few tens of thousands). */
   readonly regTimes: number[] = [];
+  /** Which device made each of them (parallel to regTimes). */
+  readonly regIds: string[] = [];
   /** REGISTER attempts that got an answer (the platform was up). */
   regsAnswered = 0;
   readonly regsByDevice = new Map<string, number>();
@@ -41,6 +43,7 @@ export class SharedPlatform implements PlatformModel {
 
   registerSent(id: string, nowMs: number, answered: boolean): void {
     this.regTimes.push(nowMs);
+    this.regIds.push(id);
     if (answered) this.regsAnswered++;
     this.regsByDevice.set(id, (this.regsByDevice.get(id) || 0) + 1);
   }
@@ -55,6 +58,20 @@ export class SharedPlatform implements PlatformModel {
     let n = 0;
     for (const t of this.regTimes) if (t >= fromMs && t < toMs) n++;
     return n;
+  }
+
+  /** The most REGISTER attempts one device made in [fromMs, toMs). */
+  maxPerDeviceBetween(fromMs: number, toMs: number): number {
+    const m = new Map<string, number>();
+    let max = 0;
+    for (let i = 0; i < this.regTimes.length; i++) {
+      const t = this.regTimes[i];
+      if (t < fromMs || t >= toMs) continue;
+      const v = (m.get(this.regIds[i]) || 0) + 1;
+      m.set(this.regIds[i], v);
+      if (v > max) max = v;
+    }
+    return max;
   }
 
   /** REGISTER attempts per whole minute from `fromMs`, `minutes` buckets. */

@@ -1,0 +1,95 @@
+// The fleet's only door into the firmware: one device instance (Device + SampleApp, wired as
+// test/device/rig.ts wires them) on a clock and a UART the fleet provides, reduced to what the fleet
+// measures. When the Device API changes (the link redesign), re-map this file and nothing else.
+
+import { Device } from "../../lib/device";
+import { S_READY } from "../../lib/link/states";
+import { LOG_WARN, type Clock, type Log, type Pins } from "../../lib/ports";
+import { SampleApp } from "../../firmware/app";
+import { APP_PROFILE, RSP_COMMAND_ERROR } from "../../firmware/profile";
+import { testConfig, wiredPins } from "../device/rig";
+import { MemoryStore } from "../support/memory-store";
+import type { UartStub } from "../support/uart-stub";
+
+export interface FleetDeviceHooks {
+  /** The link reached Ready. */
+  onReady(): void;
+  /** The link left Ready. */
+  onLeftReady(): void;
+  /** The platform confirmed an uplink. */
+  onDelivered(): void;
+}
+
+/** One device as the fleet sees it. */
+export interface FleetDevice {
+  isReady(): boolean;
+  /** Uplinks queued (reports, events, command responses), by sequence number. */
+  produced(): number[];
+  delivered(seq: number): boolean;
+  queued(seq: number): boolean;
+  /** Uplinks the full outbox dropped (drop-oldest). */
+  droppedByPolicy(): number;
+  /** Warnings and errors the firmware logged (counted, not kept: a thousand devices log a lot). */
+  warnings(): number;
+  stop(): void;
+}
+
+export interface FleetDeviceEnv {
+  clock: Clock;
+  uart: UartStub;
+  pins: Pins;
+  /** The device's own jitter source (seeded per device). */
+  random: () => number;
+  /** Configuration overrides (validated like a user's file). */
+  config: unknown;
+}
+
+export function makeFleetDevice(env: FleetDeviceEnv, hooks: FleetDeviceHooks): FleetDevice {
+  const cfg = testConfig(env.config);
+  const store = new MemoryStore();
+  let warnings = 0;
+  const log: Log = {
+    level: LOG_WARN,
+    write() {
+      warnings++;
+    },
+  };
+  const produced: number[] = [];
+  const delivered = new Set<number>();
+  let app: SampleApp | undefined;
+  const pins = wiredPins(env.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null);
+  const device = new Device({ uart: env.uart, clock: env.clock, pins, log, random: env.random, store }, cfg, APP_PROFILE, RSP_COMMAND_ERROR, {
+    onStateChange(from, to, reason) {
+      if (app) app.onStateChange(from, to, reason);
+      if (to === S_READY) hooks.onReady();
+      else if (from === S_READY) hooks.onLeftReady();
+    },
+    onDelivered(seq) {
+      delivered.add(seq);
+      hooks.onDelivered();
+    },
+  });
+  const push = device.outbox.push.bind(device.outbox);
+  device.outbox.push = (hex, mode, prio) => {
+    const seq = device.outbox.nextSeq();
+    const r = push(hex, mode, prio);
+    if (r !== 2 /* OB_REFUSED */) produced.push(seq);
+    return r;
+  };
+  app = new SampleApp(device, { clock: env.clock, store, log, temperatureC: () => 21.5 }, cfg.app.reportIntervalS);
+  env.uart.attach((c) => device.feed(c));
+  app.start(true);
+  device.start();
+  return {
+    isReady: () => device.isReady(),
+    produced: () => produced,
+    delivered: (seq) => delivered.has(seq),
+    queued: (seq) => device.outbox.has(seq),
+    droppedByPolicy: () => device.outbox.stats.droppedOldest,
+    warnings: () => warnings,
+    stop() {
+      if (app) app.stop();
+      device.link.halt();
+    },
+  };
+}

@@ -7,11 +7,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { validateConfig, type FirmwareConfig } from "../lib/config";
+import { configDefines, validateConfig, type FirmwareConfig } from "../lib/config";
 import { commonJsInputs, excerpt, gateBundle } from "./gate";
 import { argValue } from "./args";
 import { isMain, ROOT } from "./paths";
 import { espruinoSupported } from "./profile";
+import { mangleOptions } from "./mangle";
+import { appProfile } from "../firmware/profile";
 
 export { ROOT };
 export const DEFAULT_CONFIG = path.join(ROOT, "espruino.config.js");
@@ -33,6 +35,8 @@ export interface BuildResult {
   bytes?: number;
   gzipBytes?: number;
   config?: FirmwareConfig;
+  /** Configuration trade-offs worth knowing (the build goes on). */
+  warnings?: string[];
 }
 
 export async function loadConfigFile(file: string): Promise<unknown> {
@@ -90,12 +94,12 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   if (!checked.config) return { ok: false, errors: checked.errors.map((e) => "config " + e) };
   const config = checked.config;
   const entry = path.resolve(opts.entry ?? path.join(ROOT, "firmware", "main.ts"));
-  const define = { __FIRMWARE_CONFIG__: JSON.stringify(config) };
+  const define = configDefines(config);
 
   let code: string;
   let metafile: Metafile;
   try {
-    const r = await build(espruinoEsbuildOptions(entry, define, true));
+    const r = await build({ ...espruinoEsbuildOptions(entry, define, true), ...mangleOptions([appProfile()]) });
     code = r.outputFiles![0].text;
     metafile = r.metafile!;
   } catch (e) {
@@ -126,7 +130,7 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   writeFileSync(outFile, code);
   const bytes = Buffer.byteLength(code);
   const gzipBytes = gzipSync(code, { level: 9 }).length;
-  return { ok: true, errors: [], outFile, bytes, gzipBytes, config };
+  return { ok: true, errors: [], outFile, bytes, gzipBytes, config, warnings: checked.warnings };
 }
 
 export function sizeLine(r: BuildResult): string {
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
     console.error("build failed: " + r.errors.length + " error(s)");
     process.exit(1);
   }
+  for (const w of r.warnings ?? []) console.log("config warning: " + w);
   console.log(sizeLine(r));
 }
 

@@ -1,58 +1,69 @@
-// The sample application: a telemetry report every app.reportIntervalS, a link event at boot and after
-// each recovery, and three commands (set the interval, report now, reboot the module), each answered
-// with its 0x86 response. No Espruino globals: the environment comes in, so the soak runs it too.
+// The sample application: a telemetry report every app.reportIntervalS, a link event at boot, after each
+// recovery and when an uplink had to be dropped, and three commands (set the interval, report now,
+// reboot the module), each answered with its 0x86 response. No Espruino globals: the environment comes
+// in, so the soak runs it too. It is the Device's listener (methods, no closures).
 //
 // Adding your own service takes a few lines: describe it in profile.ts, then
-//   device.send(SVC_MINE, { field: value })                       // an uplink
-//   device.onCommand(CMD_MINE, RSP_MINE, function (v) { ...; return { result: 0 }; })   // a command
+//   device.send(SVC_MINE, { field: value })          // an uplink
+//   case CMD_MINE: ...; return { result: 0 };          // a command, in onCommand below
 
-import type { Device } from "../lib/device";
+import type { FieldValues, InputValues } from "../lib/aep/codec";
+import type { Device, DeviceListener } from "../lib/device";
+import { EV_STOP } from "../lib/link/events";
 import { S_READY } from "../lib/link/states";
 import { LOG_INFO, type Clock, type Log, type Store } from "../lib/ports";
-import { CMD_REBOOT_MODULE, CMD_REPORT_NOW, CMD_SET_INTERVAL, RESULT_OK, RSP_REBOOT_MODULE, RSP_REPORT_NOW, RSP_SET_INTERVAL, SVC_LINK_EVENT, SVC_TELEMETRY } from "./profile";
+import { CMD_REBOOT_MODULE, CMD_REPORT_NOW, CMD_SET_INTERVAL, RESULT_OK, SVC_LINK_EVENT, SVC_TELEMETRY } from "./ids";
 
 export interface AppEnv {
   clock: Clock;
   store: Store;
   log: Log;
-  /** MCU temperature in °C, NaN where the board has no sensor. */
-  temperatureC(): number;
+  /** MCU temperature in °C (E.getTemperature); undefined (or NaN) where the board has no sensor. */
+  temperatureC: (() => number) | undefined;
+  /** JsVars in use, in all and free (process.memory()); a desktop run says it did not measure them. */
+  memory(): { usage: number; total: number; free: number };
 }
 
 /** Link event codes (service linkEvent). */
-export const EVENT_BOOT = 0;
-export const EVENT_RECOVERED = 1;
+export const enum AppEvent {
+  BOOT = 0,
+  RECOVERED = 1,
+  DROPPED = 2,
+}
 
-const SETTINGS_FILE = "app.json";
-/** Sent as the temperature when the board cannot measure it (float32 has no "unknown"). */
-export const NO_TEMPERATURE = -273.15;
+const enum App {
+  SETTINGS_FILE = "app.json",
+  /** Sent as the temperature when the board cannot measure it (float32 has no "unknown"). */
+  NO_TEMPERATURE = -273.15,
+}
 
 export interface AppStats {
   reports: number;
   events: number;
   notQueued: number;
   commands: number;
-  /** Recovery events not sent because an earlier one was still waiting to go out. */
+  /** Link events not sent because an earlier one was still waiting to go out. */
   eventsFolded: number;
 }
 
-export class SampleApp {
-  private device: Device;
+export class SampleApp implements DeviceListener {
+  device: Device | undefined;
   private env: AppEnv;
   intervalS: number;
-  private timer: number;
-  private nextReportAtMs: number;
+  timer: number;
+  /** When the next report is due (the MCU may deep-sleep until then). */
+  nextReportAtMs: number;
   private startMs: number;
   private wasReady: boolean;
   private outageReason: string;
-  /** The last link event queued; while it waits, a newer outage is folded into it (no event flood). */
+  /** The last link event queued; while it waits, a newer one is folded into it (no event flood). */
   private eventSeq: number;
-  private onTick: () => void;
+  private delivered: number;
+  private memoryEvery: number;
   stats: AppStats;
 
-  constructor(device: Device, env: AppEnv, defaultIntervalS: number) {
-    const self = this;
-    this.device = device;
+  constructor(env: AppEnv, defaultIntervalS: number, memoryEveryReports: number) {
+    this.device = undefined;
     this.env = env;
     this.intervalS = defaultIntervalS;
     this.timer = 0;
@@ -61,85 +72,104 @@ export class SampleApp {
     this.wasReady = false;
     this.outageReason = "";
     this.eventSeq = -1;
+    this.delivered = 0;
+    this.memoryEvery = memoryEveryReports;
     this.stats = { reports: 0, events: 0, notQueued: 0, commands: 0, eventsFolded: 0 };
-    this.onTick = function () {
-      self.timer = 0;
-      self.report();
-      self.schedule();
-    };
-    const saved = readSettings(env.store);
-    if (saved > 0) this.intervalS = saved;
+    const raw = env.store.read(App.SETTINGS_FILE);
+    if (raw) {
+      try {
+        const v = JSON.parse(raw).intervalS;
+        if (typeof v === "number" && v >= 10 && v <= 604800) this.intervalS = v;
+      } catch (e) {
+        // A torn settings file: keep the default.
+      }
+    }
   }
 
   /** `bootEvent`: tell the platform the MCU started (not after a planned deep-sleep wake). */
-  start(bootEvent: boolean): void {
-    const self = this;
-    this.device.onCommand(CMD_SET_INTERVAL, RSP_SET_INTERVAL, function (v) {
-      self.stats.commands++;
-      self.intervalS = v.intervalS as number;
-      self.env.store.write(SETTINGS_FILE, JSON.stringify({ intervalS: self.intervalS }));
-      self.schedule();
-      self.info("report interval set to " + self.intervalS + " s");
-      return { result: RESULT_OK, intervalS: self.intervalS };
-    });
-    this.device.onCommand(CMD_REPORT_NOW, RSP_REPORT_NOW, function () {
-      self.stats.commands++;
-      self.report();
-      return { result: RESULT_OK };
-    });
-    this.device.onCommand(CMD_REBOOT_MODULE, RSP_REBOOT_MODULE, function (v) {
-      self.stats.commands++;
-      const delayMs = Math.max(1, v.delayS as number) * 1000;
-      // Give the response a head start: it is queued first and survives the reboot in the outbox anyway.
-      self.env.clock.setTimeout(function () {
-        self.device.rebootModule();
-      }, delayMs);
-      self.info("module reboot in " + delayMs / 1000 + " s");
-      return { result: RESULT_OK };
-    });
-    if (bootEvent) this.event(EVENT_BOOT, "boot");
+  start(device: Device, bootEvent: boolean): void {
+    this.device = device;
+    if (bootEvent) this.event(AppEvent.BOOT, "boot");
     this.schedule();
   }
 
-  /** Milliseconds until the next scheduled report (the MCU may deep-sleep that long). */
-  msUntilNextReport(): number {
-    return this.timer === 0 ? this.intervalS * 1000 : Math.max(0, this.nextReportAtMs - this.env.clock.now());
-  }
-
-  /** Feed link state changes: after an outage, tell the platform what happened. */
-  onStateChange(from: number, to: number, reason: string): void {
+  /** After an outage, tell the platform what happened. */
+  linkState(from: number, to: number, reason: string): void {
     if (from === S_READY && to !== S_READY && this.outageReason === "") this.outageReason = reason;
     if (to === S_READY) {
-      if (this.wasReady && this.outageReason !== "") this.event(EVENT_RECOVERED, this.outageReason);
+      this.say("main", "memory at Ready", true);
+      if (this.wasReady && this.outageReason !== "") this.event(AppEvent.RECOVERED, this.outageReason);
       this.wasReady = true;
       this.outageReason = "";
     }
   }
 
+  linkDelivered(): void {
+    this.delivered++;
+    if (this.memoryEvery > 0 && this.delivered % this.memoryEvery === 0) this.say("main", "memory after " + this.delivered + " reports", true);
+  }
+
+  linkDropped(seq: number, why: string): void {
+    this.event(AppEvent.DROPPED, "uplink #" + seq + " dropped: " + why);
+  }
+
+  command(serviceId: number, v: FieldValues): InputValues | undefined {
+    switch (serviceId) {
+      case CMD_SET_INTERVAL:
+        this.stats.commands++;
+        this.intervalS = v.intervalS as number;
+        try {
+          this.env.store.write(App.SETTINGS_FILE, JSON.stringify({ intervalS: this.intervalS }));
+        } catch (e) {
+          // Flash full: the interval holds until the next boot.
+        }
+        this.schedule();
+        this.say("app", "report interval set to " + this.intervalS + " s", false);
+        return { result: RESULT_OK, intervalS: this.intervalS };
+      case CMD_REPORT_NOW:
+        this.stats.commands++;
+        this.report();
+        return { result: RESULT_OK };
+      case CMD_REBOOT_MODULE: {
+        this.stats.commands++;
+        const delayMs = Math.max(1, v.delayS as number) * 1000;
+        // Give the response a head start: it is queued first and survives the reboot in the outbox anyway.
+        this.env.clock.setTimeout(appReboot, delayMs, this.device);
+        this.say("app", "module reboot in " + delayMs / 1000 + " s", false);
+        return { result: RESULT_OK };
+      }
+    }
+    return undefined;
+  }
+
   /** Build and queue one telemetry report now. */
   report(): void {
-    const link = this.device.link;
-    const t = this.env.temperatureC();
-    const seq = this.device.send(SVC_TELEMETRY, {
-      seq: this.device.nextSeq(),
+    const dev = this.device as Device;
+    const info = dev.link.info;
+    const st = dev.link.stats;
+    const t = this.env.temperatureC ? this.env.temperatureC() : NaN;
+    const seq = dev.send(SVC_TELEMETRY, {
+      seq: dev.outbox.nextSeq(),
       uptimeS: Math.floor((this.env.clock.now() - this.startMs) / 1000),
-      rssi: link.rssi >= 0 && link.rssi <= 99 ? link.rssi : 99,
-      temperatureC: t === t && t > -200 && t < 200 ? t : NO_TEMPERATURE,
-      registrations: link.stats.registrations & 0x7fff,
-      recoveries: link.stats.recoveries & 0x7fff,
-      moduleReboots: link.stats.rebootsSeen & 0x7fff,
+      rssi: info.rssi >= 0 && info.rssi <= 99 ? info.rssi : 99,
+      temperatureC: t === t && t > -200 && t < 200 ? t : App.NO_TEMPERATURE,
+      registrations: st.registrations & 0x7fff,
+      recoveries: st.recoveries & 0x7fff,
+      moduleReboots: st.rebootsSeen & 0x7fff,
     });
     if (seq < 0) this.stats.notQueued++;
     else this.stats.reports++;
   }
 
+
   private event(code: number, detail: string): void {
-    if (code === EVENT_RECOVERED && this.eventSeq >= 0 && this.device.outbox.has(this.eventSeq)) {
+    const dev = this.device as Device;
+    if (code !== AppEvent.BOOT && this.eventSeq >= 0 && dev.outbox.has(this.eventSeq)) {
       // Still waiting to go out: outages in a row would otherwise push reports out of a full outbox.
       this.stats.eventsFolded++;
       return;
     }
-    const seq = this.device.send(SVC_LINK_EVENT, { code: code, detail: detail.length > 64 ? detail.substring(0, 64) : detail });
+    const seq = dev.send(SVC_LINK_EVENT, { code: code, detail: detail.length > 64 ? detail.substring(0, 64) : detail });
     if (seq < 0) this.stats.notQueued++;
     else {
       this.stats.events++;
@@ -147,30 +177,28 @@ export class SampleApp {
     }
   }
 
-  private schedule(): void {
-    if (this.timer !== 0) this.env.clock.clearTimeout(this.timer);
+  schedule(): void {
+    this.env.clock.clearTimeout(this.timer);
     this.nextReportAtMs = this.env.clock.now() + this.intervalS * 1000;
-    this.timer = this.env.clock.setTimeout(this.onTick, this.intervalS * 1000);
+    this.timer = this.env.clock.setTimeout(appTimer, this.intervalS * 1000, this);
   }
 
-  private info(text: string): void {
-    if (this.env.log.level >= LOG_INFO) this.env.log.write(LOG_INFO, "app", text);
-  }
-
-  /** Stop the report timer (tests, shutdown). */
-  stop(): void {
-    if (this.timer !== 0) this.env.clock.clearTimeout(this.timer);
-    this.timer = 0;
+  /** An info line; with `memory`, the JsVars figure follows the text. */
+  private say(tag: string, text: string, memory: boolean): void {
+    if (this.env.log.level < LOG_INFO) return;
+    const m = memory ? this.env.memory() : undefined;
+    this.env.log.write(LOG_INFO, tag, m === undefined ? text : text + ": " + (m.total > 0 ? m.usage + "/" + m.total + " JsVars used, " + m.free + " free" : "not measured in the sandbox"));
   }
 }
 
-function readSettings(store: Store): number {
-  const raw = store.read(SETTINGS_FILE);
-  if (!raw) return 0;
-  try {
-    const v = JSON.parse(raw);
-    return typeof v.intervalS === "number" && v.intervalS >= 10 && v.intervalS <= 604800 ? v.intervalS : 0;
-  } catch (e) {
-    return 0;
-  }
+// Timer callbacks: plain functions, so no closure is made (and a class cannot name itself on the device).
+function appTimer(app: SampleApp): void {
+  app.timer = 0;
+  app.report();
+  app.schedule();
+}
+
+/** Deregister, power-cycle the module and bring the session up again (EV_STOP with code 1). */
+function appReboot(dev: Device): void {
+  dev.link.post(EV_STOP, 0, 1, 0, -1, -1, "");
 }

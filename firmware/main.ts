@@ -1,76 +1,61 @@
 // Firmware entry on Espruino: builds the ports (Serial, pins, Storage, console, timers), the Device and
-// the sample application, feeds the watchdog while the link is healthy, logs memory, and lets the MCU
-// deep-sleep between reports when power saving is on. Runs at every boot (.bootcde), when the file is
-// run directly, and after each deep-sleep wake (a wake is a reboot).
+// the sample application, feeds the watchdog while the link is healthy, and lets the MCU deep-sleep
+// between reports when power saving is on. Runs at every boot (.bootcde), when the file is run
+// directly, and after each deep-sleep wake (a wake is a reboot).
 
 import { Device } from "../lib/device";
-import { S_READY } from "../lib/link/states";
-import { LOG_INFO, LOG_WARN } from "../lib/ports";
+import { LOG_ERROR, LOG_INFO, LOG_WARN, type Pins } from "../lib/ports";
 import { SampleApp } from "./app";
-import { CONFIG } from "./config";
-import { clock, makeLog, makePins, makeStore, openUart } from "./ports";
-import { APP_PROFILE, RSP_COMMAND_ERROR } from "./profile";
-import { resumeAfterSleep, startSleepPolicy } from "./sleep";
-
-const log = makeLog(CONFIG.log.level);
-
-function info(text: string): void {
-  log.write(LOG_INFO, "main", text);
-}
-
-function logMemory(why: string): void {
-  const m = process.memory();
-  info("memory " + why + ": " + m.usage + "/" + m.total + " JsVars used, " + m.free + " free");
-}
-
-function temperatureC(): number {
-  return typeof E !== "undefined" && typeof E.getTemperature === "function" ? E.getTemperature() : NaN;
-}
+import { RSP_COMMAND_ERROR } from "./ids";
+import { clock, makeLog, makePins, openUart } from "./ports";
+import { appProfile } from "./profile";
+import { canDeepSleep, startSleepPolicy, Wake, wokeFromSleep } from "./sleep";
 
 function start(): void {
-  const store = makeStore();
-  let device: Device | undefined;
-  const uart = openUart(CONFIG.modem.serial, CONFIG.modem.baud, CONFIG.modem.serialOptions, function (chunk) {
-    if (device) device.feed(chunk);
+  const log = makeLog();
+  // Storage is the Store as it is (read, write, erase). Through global: a bare require() would make
+  // esbuild try to bundle Espruino's built-in module.
+  const store = (global as any).require("Storage");
+  let dev: Device | undefined;
+  const uart = openUart(function (chunk) {
+    if (dev) dev.link.at.feed(chunk);
   });
-  let app: SampleApp | undefined;
-  let delivered = 0;
-  const every = CONFIG.log.memoryEveryReports;
-  const dev = new Device(
-    { uart: uart, clock: clock, pins: makePins(CONFIG.modem.pwrkeyPin, CONFIG.modem.statusPin), log: log, random: Math.random, store: store },
-    CONFIG,
-    APP_PROFILE,
-    RSP_COMMAND_ERROR,
-    {
-      onStateChange: function (from, to, reason) {
-        if (app) app.onStateChange(from, to, reason);
-        if (to === S_READY) logMemory("at Ready");
-      },
-      onDelivered: function () {
-        delivered++;
-        if (every > 0 && delivered % every === 0) logMemory("after " + delivered + " reports");
-      },
-    },
-  );
-  device = dev;
-  app = new SampleApp(dev, { clock: clock, store: store, log: log, temperatureC: temperatureC }, CONFIG.app.reportIntervalS);
-  const wokeForReport = resumeAfterSleep(dev, store, log);
-  app.start(!wokeForReport); // a planned wake is not news to the platform: just the report
-  if (wokeForReport) app.report();
-  startSleepPolicy(dev, app, CONFIG, log, store);
-
-  if (CONFIG.watchdog.timeoutS > 0) {
-    // Fed only while the link machine is alive: a wedged machine lets the watchdog reset the MCU.
-    const periodMs = CONFIG.watchdog.timeoutS * 1000;
-    E.enableWatchdog(CONFIG.watchdog.timeoutS, false);
-    setInterval(function () {
-      if (dev.link.healthy(periodMs)) E.kickWatchdog();
-      else log.write(LOG_WARN, "main", "link not healthy: letting the watchdog bite");
-    }, Math.max(1000, Math.floor(periodMs / 3)));
+  const temperature = typeof E.getTemperature === "function" ? E.getTemperature : undefined;
+  const app = new SampleApp({ clock: clock, store: store, log: log, temperatureC: temperature, memory: process.memory }, CFG.app.reportIntervalS, CFG.log.memoryEveryReports);
+  // The link only touches a pin the configuration wires (each use is guarded by CFG).
+  const pins = CFG.modem.pwrkeyPin !== null || CFG.modem.statusPin !== null ? makePins() : ({} as Pins);
+  const d = new Device({ uart: uart, clock: clock, pins: pins, log: log, random: Math.random, store: store }, appProfile, RSP_COMMAND_ERROR, app);
+  dev = d;
+  // At log level 3 the device is reachable from the console, for E.getSizeOf() and inspection.
+  if (CFG.log.level >= 3) (global as any).__device = d;
+  // Espruino 2v26..2v29 (the releases) lose UART bytes on the ESP32 past 64 bytes of a burst: a long
+  // downlink is such a burst (espruino.md). Builds after the fix carry a ".N" suffix (2v29.1 ...).
+  const v = process.env.VERSION;
+  if (process.env.BOARD === "ESP32" && v.length === 4 && v >= "2v26" && v <= "2v29") {
+    d.link.stats.badInterpreter++;
+    log.write(LOG_ERROR, "main", "Espruino " + v + " on ESP32 loses UART bytes: flash a 2v29.1+ cutting-edge build or a release after 2v29");
   }
-  info("firmware started: module on " + CONFIG.modem.serial + " at " + CONFIG.modem.baud + " baud, APN " + CONFIG.network.apn + ", AEP " + CONFIG.aep.server + ":" + CONFIG.aep.port);
-  logMemory("at start");
-  dev.start();
+  const rssi = CFG.network.psm.enabled ? wokeFromSleep(d, log, store) : Wake.NOT_A_WAKE;
+  if (rssi === Wake.SLEEPING_AGAIN) return;
+  const wake = rssi !== Wake.NOT_A_WAKE;
+  app.start(d, !wake); // a planned wake is not news to the platform: just the report
+  if (wake) app.report();
+  if (CFG.network.psm.enabled && canDeepSleep()) startSleepPolicy(d, app, log, store);
+
+  if (CFG.watchdog.timeoutS > 0) {
+    E.enableWatchdog(CFG.watchdog.timeoutS, false);
+    setInterval(feedWatchdog, Math.max(1000, Math.floor((CFG.watchdog.timeoutS * 1000) / 3)), d);
+  }
+  const m = process.memory();
+  log.write(LOG_INFO, "main", "firmware started: module on " + CFG.modem.serial + " at " + CFG.modem.baud + " baud, APN " + CFG.network.apn + ", AEP " + CFG.aep.server + ":" + CFG.aep.port);
+  log.write(LOG_INFO, "main", "memory at start: " + m.usage + "/" + m.total + " JsVars used, " + m.free + " free");
+  d.start(wake, rssi);
+}
+
+/** Fed only while the link machine is alive: a wedged machine lets the watchdog reset the MCU. */
+function feedWatchdog(d: Device): void {
+  if (d.link.healthy(CFG.watchdog.timeoutS * 1000)) E.kickWatchdog();
+  else d.link.ports.log.write(LOG_WARN, "main", "link not healthy: letting the watchdog bite");
 }
 
 // Once per boot, whichever way the code was loaded.

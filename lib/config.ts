@@ -119,6 +119,8 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
 export interface ConfigResult {
   config?: FirmwareConfig;
   errors: string[];
+  /** Valid, but a trade-off the user should know about (printed by the build). */
+  warnings?: string[];
 }
 
 function getPath(obj: unknown, path: string): { found: boolean; value: unknown } {
@@ -252,5 +254,32 @@ export function validateConfig(raw: unknown, env?: { [k: string]: string | undef
   const psm = out.network.psm;
   if (ok(["network.psm.enabled", "network.psm.tauS", "network.psm.activeS"]) && psm.enabled && psm.activeS >= psm.tauS)
     errors.push("network.psm.activeS: must be shorter than network.psm.tauS (" + psm.tauS + "), got " + psm.activeS);
-  return errors.length ? { errors } : { config: out as FirmwareConfig, errors };
+  if (errors.length) return { errors };
+  const warnings: string[] = [];
+  if (psm.enabled && out.modem.pwrkeyPin === null)
+    warnings.push("network.psm.enabled without modem.pwrkeyPin: in PSM the module's UART is dead and only PWRKEY wakes it, so uplinks wait for its own TAU wake (up to network.psm.tauS = " + psm.tauS + " s) and the MCU stays awake meanwhile; wire PWRKEY for prompt reports");
+  return { config: out as FirmwareConfig, errors, warnings };
+}
+
+/**
+ * The build's `define`s: every path of the configuration as `CFG.a.b` -> its JSON, objects and leaves,
+ * so each `CFG.x.y` in the code becomes a constant (types/config-global.d.ts).
+ */
+export function configDefines(cfg: FirmwareConfig): { [k: string]: string } {
+  const out: { [k: string]: string } = {};
+  const walk = function (v: unknown, path: string): void {
+    out[path] = JSON.stringify(v);
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      const keys = Object.keys(v as object);
+      for (let i = 0; i < keys.length; i++) walk((v as { [k: string]: unknown })[keys[i]], path + "." + keys[i]);
+    }
+  };
+  const keys = Object.keys(cfg);
+  for (let i = 0; i < keys.length; i++) walk((cfg as unknown as { [k: string]: unknown })[keys[i]], "CFG." + keys[i]);
+  return out;
+}
+
+/** Desktop only (tests, soak, tools): make `cfg` the configuration the lib code reads as CFG. */
+export function useConfig(cfg: FirmwareConfig): void {
+  (globalThis as unknown as { CFG: FirmwareConfig }).CFG = cfg;
 }

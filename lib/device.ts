@@ -1,18 +1,15 @@
-// The composition root of the firmware logic: the link machine, the outbox, the uplink sender and the
-// command dispatcher, wired on the ports. Pure (no Espruino globals), so the tests, the soak and the
-// desktop sandbox run exactly what the bundle runs; firmware/main.ts only adds the Espruino ports.
+// The composition root of the firmware logic: the link machine (with its data path), the outbox and the
+// downlink commands, wired on the ports. Pure (no Espruino globals), so the tests, the soak and the
+// desktop sandbox run exactly what the bundle runs; firmware/main.ts only adds the Espruino ports. The
+// configuration is the build-time global CFG (types/config-global.d.ts).
 
-import { encodeUplink, type InputValues } from "./aep/codec";
-import { CommandDispatcher, type CommandHandler } from "./aep/commands";
-import type { Profile } from "./aep/profile";
-import { Uplink } from "./aep/uplink";
-import type { FirmwareConfig } from "./config";
-import { EV_REBOOT_MODULE, EV_STOP, EV_UPLINK } from "./link/events";
-import type { Link } from "./link/machine";
-import { S_READY } from "./link/states";
-import { createLink } from "./link/table";
-import type { LinkConfig, LinkListener } from "./link/types";
-import { Outbox, OB_DROPPED_OLDEST, OB_OK, OB_REFUSED, OB_STORE_FAILED, PRIO_NORMAL, PRIO_RESPONSE } from "./outbox/outbox";
+import { decode, encode, type CodecError, type DecodedCommand, type FieldValues, type InputValues } from "./aep/codec";
+import { RESULT_BAD_RESPONSE, RESULT_HANDLER_FAILED } from "./aep/errors";
+import { findService, SK_COMMAND, SK_REPORT, SK_RESPONSE, type Profile } from "./aep/profile";
+import { EV_START, EV_UPLINK, START_WARM } from "./link/events";
+import { Link, type DownlinkSink, type LinkOwner } from "./link/machine";
+import { handle } from "./link/table";
+import { Outbox, OB_DROPPED_OLDEST, OB_REFUSED, OB_STORE_FAILED, PRIO_NORMAL, PRIO_RESPONSE } from "./outbox/outbox";
 import { LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pins, type Random, type Store, type Uart } from "./ports";
 
 export interface DevicePorts {
@@ -24,108 +21,62 @@ export interface DevicePorts {
   store: Store;
 }
 
-/** What the application hears from the device. */
-export interface DeviceListener {
-  onStateChange?(from: number, to: number, reason: string): void;
-  onDelivered?(seq: number): void;
-  onDropped?(seq: number, why: string): void;
+export { RESULT_BAD_RESPONSE, RESULT_HANDLER_FAILED } from "./aep/errors";
+
+/**
+ * What the application hears: the link's state changes, deliveries and drops (LinkOwner, straight from
+ * the link), and the commands the device decoded. Methods on one object: no closure per callback.
+ */
+export interface DeviceListener extends LinkOwner {
+  /**
+   * A command the profile knows, decoded: return the response's values (including `result`), or
+   * undefined when the application has no handler for it (answered through the error response).
+   */
+  command(serviceId: number, values: FieldValues, taskId: number): InputValues | undefined;
 }
 
-export function linkConfigFrom(cfg: FirmwareConfig): LinkConfig {
-  return {
-    apn: cfg.network.apn,
-    attachTimeoutS: cfg.network.attachTimeoutS,
-    readyTimeoutS: cfg.modem.readyTimeoutS,
-    psm: cfg.network.psm,
-    init: cfg.aep,
-    bindingMode: cfg.aep.bindingMode,
-    hasPwrkey: cfg.modem.pwrkeyPin !== null,
-    hasStatus: cfg.modem.statusPin !== null,
-    baud: cfg.modem.baud,
-  };
+export interface CommandStats {
+  received: number;
+  answered: number;
+  answeredWithError: number;
+  unanswerable: number;
+  queueRefused: number;
 }
 
-export class Device {
+export class Device implements DownlinkSink {
   readonly link: Link;
   readonly outbox: Outbox;
-  readonly uplink: Uplink;
-  readonly commands: CommandDispatcher;
-  readonly profile: Profile;
   private ports: DevicePorts;
+  /** Builds the profile on use: it is data, and kept in flash (not RAM) between uses. */
+  private profile: () => Profile;
+  private errorService: number;
   private listener: DeviceListener;
   /** Uplinks the application asked for that could not be queued (full + refuse-newest, bad values). */
   refused: number;
+  commands: CommandStats;
 
-  constructor(ports: DevicePorts, cfg: FirmwareConfig, profile: Profile, errorServiceId: number, listener: DeviceListener) {
-    const self = this;
+  constructor(ports: DevicePorts, profile: () => Profile, errorServiceId: number, listener: DeviceListener) {
     this.ports = ports;
     this.profile = profile;
+    this.errorService = errorServiceId;
     this.listener = listener;
     this.refused = 0;
-    this.outbox = new Outbox(ports.store, { capacity: cfg.outbox.capacity, policy: cfg.outbox.fullPolicy === "refuse-newest" ? "refuse-newest" : "drop-oldest" });
+    this.commands = { received: 0, answered: 0, answeredWithError: 0, unanswerable: 0, queueRefused: 0 };
+    this.outbox = new Outbox(ports.store, { capacity: CFG.outbox.capacity, policy: CFG.outbox.fullPolicy === "refuse-newest" ? "refuse-newest" : "drop-oldest" });
     const recovered = this.outbox.load();
-    const linkListener: LinkListener = {
-      onStateChange: function (from, to, reason) {
-        if (self.listener.onStateChange) self.listener.onStateChange(from, to, reason);
-      },
-      onDownlink: function (hex) {
-        self.commands.handle(hex);
-      },
-    };
-    this.link = createLink({ uart: ports.uart, clock: ports.clock, pins: ports.pins, log: ports.log, random: ports.random }, linkConfigFrom(cfg), linkListener);
-    this.uplink = new Uplink(
-      this.outbox,
-      {
-        onDelivered: function (seq) {
-          if (self.listener.onDelivered) self.listener.onDelivered(seq);
-        },
-        onDropped: function (seq, why) {
-          if (self.listener.onDropped) self.listener.onDropped(seq, why);
-        },
-      },
-      cfg.outbox.confirmTimeoutS * 1000,
-    );
-    this.link.dataPath = this.uplink;
-    this.commands = new CommandDispatcher(
-      profile,
-      errorServiceId,
-      function (hex, mode) {
-        return self.queue(hex, mode, PRIO_RESPONSE, -1);
-      },
-      function (text) {
-        self.log(LOG_INFO, text);
-      },
-    );
+    this.link = new Link(ports, listener, this, this.outbox, handle);
     if (recovered > 0) this.log(LOG_INFO, "outbox: " + recovered + " uplink(s) kept through the restart");
   }
 
-  start(): void {
-    this.link.start();
+  /** Start the link; `warm` after our own deep sleep (with the rssi seen before it, -1 unknown). */
+  start(warm: boolean, rssi: number): void {
+    this.link.post(EV_START, 0, warm ? START_WARM : 0, rssi, -1, -1, "");
   }
 
-  /** Deregister and power the module off. */
-  stop(): void {
-    this.link.post(EV_STOP, 0, 0, 0, 0, "");
-  }
-
-  /** Deregister, power-cycle the module and bring the session up again. */
-  rebootModule(): void {
-    this.link.post(EV_REBOOT_MODULE, 0, 0, 0, 0, "");
-  }
-
-  /** Characters from the module's UART. */
-  feed(chunk: string): void {
-    this.link.at.feed(chunk);
-  }
-
-  /** The sequence number the next uplink will carry (put it in the report so duplicates are spotted). */
-  nextSeq(): number {
-    return this.outbox.nextSeq();
-  }
 
   /** Encode and queue a report or event; returns its sequence number, or -1 when it was not queued. */
   send(serviceId: number, values: InputValues): number {
-    const r = encodeUplink(this.profile, serviceId, values);
+    const r = encode(this.profile(), serviceId, SK_REPORT, 0, values);
     if (r.err !== undefined) {
       this.refused++;
       this.log(LOG_ERROR, "uplink for service " + serviceId + " not encoded: " + r.msg);
@@ -135,22 +86,69 @@ export class Device {
     return this.queue(r.hex, r.mode, PRIO_NORMAL, serviceId) ? seq : -1;
   }
 
-  /** Register a command handler answering with response service `responseId`. */
-  onCommand(commandId: number, responseId: number, handler: CommandHandler): void {
-    this.commands.on(commandId, responseId, handler);
-  }
-
-  isReady(): boolean {
-    return this.link.state === S_READY;
-  }
-
-  /** Nothing queued, nothing on its way, no command in flight: a good moment to sleep. */
-  idle(): boolean {
-    return this.link.state === S_READY && this.outbox.size() === 0 && !this.uplink.busy() && !this.link.at.busy();
+  /**
+   * A downlink: decode it, let the application answer, and queue the 0x86 response with the same task
+   * id ahead of reports. Every command gets an answer, so the platform's task never hangs: an unknown
+   * service, a malformed payload or a failing handler is answered through the error response with a
+   * non-zero result. Only a frame whose header cannot be read goes unanswered (no task id), counted.
+   */
+  linkDownlink(hex: string): void {
+    const st = this.commands;
+    st.received++;
+    const profile = this.profile();
+    const d = decode(profile, hex, SK_COMMAND) as DecodedCommand | CodecError;
+    let result = 0;
+    let out: InputValues | undefined;
+    let rsp = -1;
+    if (d.err !== undefined) {
+      if (d.taskId === undefined || d.serviceId === undefined) {
+        st.unanswerable++;
+        this.log(LOG_INFO, "downlink unreadable, no task id to answer: " + d.msg);
+        return;
+      }
+      this.log(LOG_INFO, "command " + d.serviceId + " task " + d.taskId + " refused: " + d.msg);
+      result = d.err;
+    } else {
+      const s = findService(profile, d.serviceId);
+      rsp = s && s.response !== undefined ? s.response : -1;
+      try {
+        out = rsp >= 0 ? this.listener.command(d.serviceId, d.values, d.taskId) : undefined;
+        if (out === undefined) {
+          this.log(LOG_INFO, "command " + d.serviceId + " (" + d.service + ") has no handler");
+          result = 1;
+        }
+      } catch (e) {
+        this.log(LOG_INFO, "command " + d.service + " handler failed: " + (e && (e as Error).message ? (e as Error).message : String(e)));
+        result = RESULT_HANDLER_FAILED;
+        out = undefined;
+      }
+    }
+    const taskId = d.taskId as number;
+    let r = out !== undefined ? encode(profile, rsp, SK_RESPONSE, taskId, out) : undefined;
+    if (r !== undefined && r.err !== undefined) {
+      this.log(LOG_INFO, "command " + (d as { service: string }).service + " response does not encode: " + r.msg);
+      result = RESULT_BAD_RESPONSE;
+      r = undefined;
+    }
+    if (r === undefined) r = encode(profile, this.errorService, SK_RESPONSE, taskId, { result: result, commandServiceId: d.serviceId });
+    else result = typeof (out as InputValues).result === "number" ? ((out as InputValues).result as number) : 0;
+    if (r.err !== undefined) {
+      st.unanswerable++;
+      this.log(LOG_INFO, "error response does not encode: " + r.msg);
+      return;
+    }
+    if (!this.queue(r.hex, r.mode, PRIO_RESPONSE, -1)) {
+      st.queueRefused++;
+      this.log(LOG_INFO, "response could not be queued");
+      return;
+    }
+    st.answered++;
+    if (result !== 0) st.answeredWithError++;
+    if (out !== undefined && rsp >= 0 && d.err === undefined) this.log(LOG_INFO, "command " + d.service + " task " + taskId + " answered, result " + result);
   }
 
   private queue(hex: string, mode: number, prio: number, serviceId: number): boolean {
-    const seqBefore = this.outbox.nextSeq();
+    const seq = this.outbox.nextSeq();
     const r = this.outbox.push(hex, mode, prio);
     if (r === OB_REFUSED) {
       this.refused++;
@@ -159,10 +157,8 @@ export class Device {
     }
     if (r === OB_DROPPED_OLDEST) this.log(LOG_WARN, "outbox full: dropped its oldest report");
     if (r === OB_STORE_FAILED) this.log(LOG_WARN, "outbox: flash write failed; uplink kept in RAM only");
-    if (r === OB_OK || r === OB_DROPPED_OLDEST || r === OB_STORE_FAILED) {
-      this.log(LOG_INFO, (prio === PRIO_RESPONSE ? "response" : "uplink") + " #" + seqBefore + " queued" + (serviceId >= 0 ? " (service " + serviceId + ")" : "") + ", " + this.outbox.size() + " waiting");
-    }
-    this.link.post(EV_UPLINK, 0, 0, 0, 0, "");
+    this.log(LOG_INFO, (prio === PRIO_RESPONSE ? "response" : "uplink") + " #" + seq + " queued" + (serviceId >= 0 ? " (service " + serviceId + ")" : "") + ", " + this.outbox.size() + " waiting");
+    this.link.post(EV_UPLINK, 0, 0, 0, -1, -1, "");
     return true;
   }
 

@@ -1,14 +1,17 @@
 // Ports: the only doors from lib/ to the world. firmware/ implements them on Espruino, test/ with stubs
 // and a fake clock, so every piece of logic runs the same on the desktop and on the device.
 
-/** Monotonic milliseconds and one-shot timers. Ids are opaque numbers; clearing an unknown id is a no-op. */
+/**
+ * Monotonic milliseconds and one-shot timers. The callback gets `a` and `b` back (Espruino's
+ * setTimeout passes extra arguments), so a timer needs no closure. Clearing an unknown id is a no-op.
+ */
 export interface Clock {
   now(): number;
-  setTimeout(fn: () => void, delayMs: number): number;
+  setTimeout(fn: (a: any, b: number) => void, delayMs: number, a?: any, b?: number): number;
   clearTimeout(id: number): void;
 }
 
-/** The module's UART, host -> module. Module -> host arrives through `AtEngine.feed`. */
+/** The module's UART, host -> module. Module -> host arrives through `At.feed`. */
 export interface Uart {
   write(data: string): void;
 }
@@ -27,6 +30,7 @@ export interface Store {
   erase(name: string): void;
 }
 
+// Log levels (numbers, inlined by the build).
 export const LOG_ERROR = 0;
 export const LOG_WARN = 1;
 export const LOG_INFO = 2;

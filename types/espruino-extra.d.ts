@@ -1,8 +1,8 @@
 // Espruino globals the firmware uses that @types/espruino (written for 1v95) does not declare, typed
 // as the 2v29 interpreter behaves (../shared/espruino.md). Only firmware/ may touch these; lib/ is pure.
 
-declare function setTimeout(callback: () => void, timeoutMs: number): number;
-declare function setInterval(callback: () => void, timeoutMs: number): number;
+declare function setTimeout(callback: (a?: any, b?: any) => void, timeoutMs: number, a?: any, b?: any): number;
+declare function setInterval(callback: (a?: any) => void, timeoutMs: number, a?: any): number;
 declare function clearInterval(id: number): void;
 
 interface EspruinoConsole {
@@ -48,4 +48,6 @@ declare function getTime(): number;
 // E members used by the firmware that the 1v95 typings lack.
 declare namespace E {
   function enableWatchdog(timeoutS: number, isAuto?: boolean): void;
+  /** JsVars held by one object (with what it references). */
+  function getSizeOf(v: any, depth?: number): number;
 }

@@ -1,46 +1,13 @@
 // CTWing compact binary frames (../shared/protocol.md, last section): encode reports, events and command
 // responses, decode commands, against a profile (profile.ts). Big-endian, uppercase hex. Pure functions
-// that never throw: a result is the value or { err, msg } with a code below. Nothing is allocated beyond
-// FRAME_MAX_BYTES whatever a length field or a caller's value says.
+// that never throw: a result is the value or { err, msg } with a code from errors.ts. Nothing is
+// allocated beyond FRAME_MAX_BYTES whatever a length field or a caller's value says. Written in few
+// functions (encode, decode and their helpers): on the device each function costs RAM.
 
-import {
-  findService, kindName, serviceMode, FT_BYTES, FT_DATE, FT_FLOAT32, FT_INT16, FT_INT32, FT_INT8,
-  FT_FLOAT64, FT_STRING, FT_VARBYTES, FT_VARSTRING, SK_COMMAND, SK_EVENT, SK_REPORT, SK_RESPONSE,
-} from "./profile";
+export { FRAME_MAX_BYTES, E_UNKNOWN_SERVICE, E_WRONG_KIND, E_MISSING, E_TYPE, E_RANGE, E_TOO_LONG, E_FRAME_TOO_BIG, E_TRUNCATED, E_LENGTH, E_ODD_HEX, E_NOT_HEX, E_UNKNOWN_TYPE, E_BAD_PROFILE, CODEC_ERR_NAMES, codecErrName } from "./errors";
+import { FRAME_MAX_BYTES, E_UNKNOWN_SERVICE, E_WRONG_KIND, E_MISSING, E_TYPE, E_RANGE, E_TOO_LONG, E_FRAME_TOO_BIG, E_TRUNCATED, E_LENGTH, E_ODD_HEX, E_NOT_HEX, E_UNKNOWN_TYPE, E_BAD_PROFILE } from "./errors";
+import { findService, kindName, FT_BYTES, FT_DATE, FT_FLOAT32, FT_FLOAT64, FT_INT16, FT_INT32, FT_INT8, FT_STRING, FT_VARBYTES, FT_VARSTRING, MODE_NON, SK_COMMAND, SK_EVENT, SK_REPORT, SK_RESPONSE } from "./profile";
 import type { FieldSpec, Profile } from "./profile";
-
-/** AT+CTM2MSEND takes at most 1024 hex characters (error 14 beyond). */
-export const FRAME_MAX_BYTES = 512;
-
-export const E_UNKNOWN_SERVICE = 1;
-/** The service exists but is not of the kind the operation needs (or the type byte disagrees with it). */
-export const E_WRONG_KIND = 2;
-export const E_MISSING = 3;
-export const E_TYPE = 4;
-export const E_RANGE = 5;
-/** A string or bytes value longer than its field allows. */
-export const E_TOO_LONG = 6;
-export const E_FRAME_TOO_BIG = 7;
-/** The frame ends before its header, or before the length its header announces. */
-export const E_TRUNCATED = 8;
-/** The length field disagrees with the data: trailing bytes, or fields that need more or fewer bytes. */
-export const E_LENGTH = 9;
-export const E_ODD_HEX = 10;
-export const E_NOT_HEX = 11;
-/** The first byte is none of 02, 07, 06, 86. */
-export const E_UNKNOWN_TYPE = 12;
-/** The profile itself is wrong (unknown field type, fixed field without `len`, ...): see checkProfile. */
-export const E_BAD_PROFILE = 13;
-
-/** Short names of the codes above, by code. */
-export const CODEC_ERR_NAMES = [
-  "ok", "unknown-service", "wrong-kind", "missing-value", "wrong-type", "out-of-range", "too-long",
-  "frame-too-big", "truncated", "bad-length", "odd-hex", "not-hex", "unknown-type", "bad-profile",
-];
-
-export function codecErrName(code: number): string {
-  return CODEC_ERR_NAMES[code] || "error-" + code;
-}
 
 /** Decoded values: numbers, strings (byte strings), bytes as uppercase hex. */
 export type FieldValue = number | string;
@@ -89,25 +56,19 @@ export interface GenericFrame {
   payloadHex: string;
 }
 
-const HEX = "0123456789ABCDEF";
-const TWO32 = 4294967296;
-const FLOAT32_MAX = 3.4028234663852886e38;
-/** The JavaScript Date range; also keeps hi * 2^32 + lo exact. */
-const DATE_MAX = 8.64e15;
-/** Bytes per numeric type, indexed by FT_*. */
-const NUM_SIZE = [0, 4, 2, 1, 4, 8, 8];
-/** 2^(bits-1) per integer type, as literals: the device's Math.pow(2, 15) is not exactly 32768. */
-const HALF = [0, 2147483648, 32768, 128];
-
-function fail(err: number, msg: string): CodecError {
-  return { err: err, msg: msg };
+const enum Num {
+  TWO32 = 4294967296,
+  FLOAT32_MAX = 3.4028234663852886e38,
+  /** The JavaScript Date range; also keeps hi * 2^32 + lo exact. */
+  DATE_MAX = 8.64e15,
 }
 
-function nibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
+/** An error, with the frame's ids when the header could be read. */
+function fail(err: number, msg: string, serviceId: number | undefined, taskId: number | undefined): CodecError {
+  const e: CodecError = { err: err, msg: msg };
+  if (serviceId !== undefined) e.serviceId = serviceId;
+  if (taskId !== undefined) e.taskId = taskId;
+  return e;
 }
 
 /**
@@ -118,11 +79,13 @@ export function hexToBytes(hex: string, out: Uint8Array): number {
   const n = hex.length;
   if (n & 1) return -E_ODD_HEX;
   if (n / 2 > out.length) return -E_FRAME_TOO_BIG;
-  for (let i = 0; i < n; i += 2) {
-    const a = nibble(hex.charCodeAt(i));
-    const b = nibble(hex.charCodeAt(i + 1));
-    if (a < 0 || b < 0) return -E_NOT_HEX;
-    out[i >> 1] = (a << 4) | b;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = hex.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -E_NOT_HEX;
+    v = (v << 4) | d;
+    if (i & 1) out[i >> 1] = v & 255;
   }
   return n >> 1;
 }
@@ -131,7 +94,7 @@ export function hexToBytes(hex: string, out: Uint8Array): number {
 export function bytesToHex(bytes: Uint8Array, start?: number, end?: number): string {
   const e = end === undefined ? bytes.length : end;
   let s = "";
-  for (let i = start === undefined ? 0 : start; i < e; i++) s += HEX.charAt(bytes[i] >> 4) + HEX.charAt(bytes[i] & 15);
+  for (let i = start === undefined ? 0 : start; i < e; i++) s += "0123456789ABCDEF".charAt(bytes[i] >> 4) + "0123456789ABCDEF".charAt(bytes[i] & 15);
   return s;
 }
 
@@ -144,7 +107,8 @@ function limits(f: FieldSpec): number[] | null {
   let lo: number;
   let hi: number;
   if (t >= FT_INT32 && t <= FT_INT8) {
-    const half = HALF[t];
+    // 2^(bits-1), as literals: the device's Math.pow(2, 15) is not exactly 32768.
+    const half = t === FT_INT32 ? 2147483648 : t === FT_INT16 ? 32768 : 128;
     const unsigned = f.min !== undefined && f.min >= 0;
     lo = unsigned ? 0 : -half;
     const top = unsigned ? 2 * half - 1 : half - 1;
@@ -153,7 +117,7 @@ function limits(f: FieldSpec): number[] | null {
     return [lo, hi];
   }
   if (t === FT_FLOAT32 || t === FT_FLOAT64 || t === FT_DATE) {
-    hi = t === FT_FLOAT32 ? FLOAT32_MAX : t === FT_DATE ? DATE_MAX : Number.MAX_VALUE;
+    hi = t === FT_FLOAT32 ? Num.FLOAT32_MAX : t === FT_DATE ? Num.DATE_MAX : Number.MAX_VALUE;
     lo = -hi;
   } else if (t === FT_STRING || t === FT_BYTES) {
     const len = f.len === undefined ? 0 : f.len;
@@ -169,95 +133,87 @@ function limits(f: FieldSpec): number[] | null {
   return [lo, hi];
 }
 
-function isHex(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (nibble(s.charCodeAt(i)) < 0) return false;
-  return true;
-}
-
-/** Bytes the field's value takes in the frame, or why it cannot be encoded. */
-function sizeOf(f: FieldSpec, v: unknown): number | CodecError {
+/**
+ * Bytes the value takes in the frame, or why it cannot be encoded. With `dv` it also writes the value
+ * at `pos` (fixed fields stay 0x00-padded): the same walk checks and writes.
+ */
+function field(f: FieldSpec, v: any, dv: DataView | undefined, pos: number): number | CodecError {
   const lim = limits(f);
   const t = f.type;
   const name = f.name + ": ";
-  if (!lim) return fail(E_BAD_PROFILE, name + "bad type or len");
-  if (v === undefined || v === null) return fail(E_MISSING, name + "missing");
+  if (!lim) return fail(E_BAD_PROFILE, name + "bad type or len", undefined, undefined);
+  if (v === undefined || v === null) return fail(E_MISSING, name + "missing", undefined, undefined);
   if (t <= FT_DATE) {
-    if (typeof v !== "number" || !isFinite(v)) return fail(E_TYPE, name + "not a finite number");
-    if (t !== FT_FLOAT32 && t !== FT_FLOAT64 && v !== Math.floor(v)) return fail(E_TYPE, name + "not an integer");
-    if (v < lim[0] || v > lim[1]) return fail(E_RANGE, name + v + " outside " + lim[0] + ".." + lim[1]);
-    return NUM_SIZE[t];
+    if (typeof v !== "number" || !isFinite(v)) return fail(E_TYPE, name + "not a finite number", undefined, undefined);
+    if (t !== FT_FLOAT32 && t !== FT_FLOAT64 && v !== Math.floor(v)) return fail(E_TYPE, name + "not an integer", undefined, undefined);
+    if (v < lim[0] || v > lim[1]) return fail(E_RANGE, name + v + " outside " + lim[0] + ".." + lim[1], undefined, undefined);
+    if (dv) {
+      if (t === FT_INT32) {
+        if (v < 0) dv.setInt32(pos, v, false);
+        else dv.setUint32(pos, v, false);
+      } else if (t === FT_INT16) {
+        if (v < 0) dv.setInt16(pos, v, false);
+        else dv.setUint16(pos, v, false);
+      } else if (t === FT_INT8) dv.setUint8(pos, v & 255);
+      else if (t === FT_FLOAT32) dv.setFloat32(pos, v, false);
+      else if (t === FT_DATE) {
+        // No BigInt on the device: two 32-bit halves, exact below 2^53.
+        const hi = Math.floor(v / Num.TWO32);
+        dv.setInt32(pos, hi, false);
+        dv.setUint32(pos + 4, v - hi * Num.TWO32, false);
+      } else dv.setFloat64(pos, v, false);
+    }
+    return t === FT_INT16 ? 2 : t === FT_INT8 ? 1 : t === FT_FLOAT64 || t === FT_DATE ? 8 : 4;
   }
   const text = t === FT_STRING || t === FT_VARSTRING;
+  const fixed = t === FT_STRING || t === FT_BYTES;
   let n: number;
-  if (typeof v === "string" && !text && v.length & 1) return fail(E_TYPE, name + "bytes must be even-length hex");
+  if (typeof v === "string" && !text && v.length & 1) return fail(E_TYPE, name + "bytes must be even-length hex", undefined, undefined);
   if (typeof v === "string") n = text ? v.length : v.length / 2;
   else if (!text && v instanceof Uint8Array) n = v.length;
-  else return fail(E_TYPE, name + (text ? "not a string" : "not hex or Uint8Array"));
-  if (n > lim[1]) return fail(E_TOO_LONG, name + n + " bytes, at most " + lim[1]);
-  if (n < lim[0]) return fail(E_RANGE, name + n + " bytes, at least " + lim[0]);
+  else return fail(E_TYPE, name + (text ? "not a string" : "not hex or Uint8Array"), undefined, undefined);
+  if (n > lim[1]) return fail(E_TOO_LONG, name + n + " bytes, at most " + lim[1], undefined, undefined);
+  if (n < lim[0]) return fail(E_RANGE, name + n + " bytes, at least " + lim[0], undefined, undefined);
   // Content checks after the length check: an oversized value is refused without being walked.
-  if (typeof v === "string") {
-    if (!text && !isHex(v)) return fail(E_TYPE, name + "bytes must be even-length hex");
-    if (text) {
-      for (let i = 0; i < v.length; i++) {
-        if (v.charCodeAt(i) > 255) return fail(E_TYPE, name + "character above 0xFF (pass UTF-8 bytes)");
-      }
-    }
+  let p = pos;
+  if (dv && !fixed) {
+    dv.setUint16(p, n, false);
+    p += 2;
   }
-  return t === FT_STRING || t === FT_BYTES ? (f.len as number) : n + 2;
+  if (typeof v !== "string") {
+    if (dv) for (let i = 0; i < n; i++) dv.setUint8(p + i, v[i]);
+  } else if (text) {
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c > 255) return fail(E_TYPE, name + "character above 0xFF (pass UTF-8 bytes)", undefined, undefined);
+      if (dv) dv.setUint8(p + i, c);
+    }
+  } else if (hexToBytes(v, dv ? new Uint8Array(dv.buffer, p, n) : new Uint8Array(n)) < 0) return fail(E_TYPE, name + "bytes must be even-length hex", undefined, undefined);
+  return fixed ? (f.len as number) : n + 2;
 }
 
-/** Writes a checked value at `pos`; returns the position after it. Fixed fields stay 0x00-padded. */
-function writeField(dv: DataView, buf: Uint8Array, pos: number, f: FieldSpec, v: any): number {
-  const t = f.type;
-  if (t === FT_INT32) {
-    if (v < 0) dv.setInt32(pos, v, false);
-    else dv.setUint32(pos, v, false);
-  } else if (t === FT_INT16) {
-    if (v < 0) dv.setInt16(pos, v, false);
-    else dv.setUint16(pos, v, false);
-  } else if (t === FT_INT8) buf[pos] = v & 255;
-  else if (t === FT_FLOAT32) dv.setFloat32(pos, v, false);
-  else if (t === FT_DATE) {
-    // No BigInt on the device: two 32-bit halves, exact below 2^53.
-    const hi = Math.floor(v / TWO32);
-    dv.setInt32(pos, hi, false);
-    dv.setUint32(pos + 4, v - hi * TWO32, false);
-  } else if (t <= FT_DATE) dv.setFloat64(pos, v, false);
-  else {
-    const text = t === FT_STRING || t === FT_VARSTRING;
-    const n = typeof v === "string" ? (text ? v.length : v.length >> 1) : v.length;
-    let p = pos;
-    if (t >= FT_VARSTRING) {
-      dv.setUint16(p, n, false);
-      p += 2;
-    }
-    if (typeof v !== "string") buf.set(v, p);
-    else if (text) for (let i = 0; i < n; i++) buf[p + i] = v.charCodeAt(i);
-    else hexToBytes(v, buf.subarray(p, p + n));
-    return t >= FT_VARSTRING ? p + n : pos + (f.len as number);
-  }
-  return pos + NUM_SIZE[t];
-}
-
-function encodeFrame(profile: Profile, serviceId: number, want: number, taskId: number, values: InputValues): Encoded | CodecError {
+/**
+ * Encode a frame of kind `want` (SK_REPORT: a report or an event; SK_RESPONSE; SK_COMMAND) for
+ * service `serviceId` with `values`: `kind | serviceId(2) [| taskId(2)] | length(2) | params`.
+ */
+export function encode(profile: Profile, serviceId: number, want: number, taskId: number, values: InputValues): Encoded | CodecError {
   const s = typeof serviceId === "number" ? findService(profile, serviceId) : undefined;
-  if (!s) return fail(E_UNKNOWN_SERVICE, "service " + serviceId + " not in the profile");
+  if (!s) return fail(E_UNKNOWN_SERVICE, "service " + serviceId + " not in the profile", undefined, undefined);
   const uplink = s.kind === SK_REPORT || s.kind === SK_EVENT;
   if (want === SK_REPORT ? !uplink : s.kind !== want)
-    return fail(E_WRONG_KIND, "service " + serviceId + " is a " + kindName(s.kind) + ", not a " + (want === SK_REPORT ? "report or event" : kindName(want)));
+    return fail(E_WRONG_KIND, "service " + serviceId + " is a " + kindName(s.kind) + ", not a " + (want === SK_REPORT ? "report or event" : kindName(want)), undefined, undefined);
   const tasked = want !== SK_REPORT;
-  if (tasked && !(taskId >= 0 && taskId <= 65535 && taskId === Math.floor(taskId))) return fail(E_RANGE, "taskId " + taskId + " outside 0..65535");
-  if (typeof values !== "object" || values === null) return fail(E_TYPE, "values must be an object");
+  if (tasked && !(taskId >= 0 && taskId <= 65535 && taskId === Math.floor(taskId))) return fail(E_RANGE, "taskId " + taskId + " outside 0..65535", undefined, undefined);
+  if (typeof values !== "object" || values === null) return fail(E_TYPE, "values must be an object", undefined, undefined);
   const fields = s.fields;
   const hdr = tasked ? 7 : 5;
   let total = hdr;
   for (let i = 0; i < fields.length; i++) {
-    const r = sizeOf(fields[i], values[fields[i].name]);
+    const r = field(fields[i], values[fields[i].name], undefined, 0);
     if (typeof r !== "number") return r;
     total += r;
   }
-  if (total > FRAME_MAX_BYTES) return fail(E_FRAME_TOO_BIG, "frame would be " + total + " bytes, at most " + FRAME_MAX_BYTES);
+  if (total > FRAME_MAX_BYTES) return fail(E_FRAME_TOO_BIG, "frame would be " + total + " bytes, at most " + FRAME_MAX_BYTES, undefined, undefined);
   const buf = new Uint8Array(total);
   const dv = new DataView(buf.buffer);
   buf[0] = s.kind;
@@ -265,180 +221,162 @@ function encodeFrame(profile: Profile, serviceId: number, want: number, taskId: 
   if (tasked) dv.setUint16(3, taskId, false);
   dv.setUint16(hdr - 2, total - hdr, false);
   let pos = hdr;
-  for (let i = 0; i < fields.length; i++) pos = writeField(dv, buf, pos, fields[i], values[fields[i].name]);
-  return { hex: bytesToHex(buf), mode: serviceMode(s) };
+  for (let i = 0; i < fields.length; i++) pos += field(fields[i], values[fields[i].name], dv, pos) as number;
+  return { hex: bytesToHex(buf), mode: s.mode === MODE_NON ? MODE_NON : 0 };
 }
 
 /** Report (02) or event (07) frame: `kind | serviceId(2) | length(2) | params`. */
 export function encodeUplink(profile: Profile, serviceId: number, values: InputValues): Encoded | CodecError {
-  return encodeFrame(profile, serviceId, SK_REPORT, 0, values);
+  return encode(profile, serviceId, SK_REPORT, 0, values);
 }
 
 /** Command response frame: `86 | serviceId(2) | taskId(2) | length(2) | params`. */
 export function encodeResponse(profile: Profile, serviceId: number, taskId: number, values: InputValues): Encoded | CodecError {
-  return encodeFrame(profile, serviceId, SK_RESPONSE, taskId, values);
+  return encode(profile, serviceId, SK_RESPONSE, taskId, values);
 }
 
 /** Command frame (06), as the platform sends it: for simulators, tests and the CLI. */
 export function encodeCommand(profile: Profile, serviceId: number, taskId: number, values: InputValues): Encoded | CodecError {
-  return encodeFrame(profile, serviceId, SK_COMMAND, taskId, values);
+  return encode(profile, serviceId, SK_COMMAND, taskId, values);
 }
 
-interface Frame {
-  err?: undefined;
-  kind: number;
-  serviceId: number;
-  taskId?: number;
-  bytes: Uint8Array;
-  start: number;
-  length: number;
-}
-
-function failIds(err: number, msg: string, serviceId: number | undefined, taskId: number | undefined): CodecError {
-  const e = fail(err, msg);
-  if (serviceId !== undefined) e.serviceId = serviceId;
-  if (taskId !== undefined) e.taskId = taskId;
-  return e;
-}
-
-/** Checks hex and header; the declared length must match the bytes present exactly. */
-function readFrame(hex: string): Frame | CodecError {
-  if (typeof hex !== "string") return fail(E_TYPE, "hex must be a string");
+/**
+ * Decode a frame: `want` SK_COMMAND (a downlink: only 06 frames of a command service in the profile), 0
+ * (any frame of a service the profile knows), or -1 (header and payload of any well-formed frame,
+ * known service or not: a GenericFrame). The declared length must match the bytes present exactly.
+ */
+export function decode(profile: Profile | undefined, hex: string, want: number): DecodedFrame | GenericFrame | CodecError {
+  if (typeof hex !== "string") return fail(E_TYPE, "hex must be a string", undefined, undefined);
   const n = hex.length;
-  if (n > FRAME_MAX_BYTES * 2) return fail(E_FRAME_TOO_BIG, n + " hex characters, at most " + FRAME_MAX_BYTES * 2);
-  if (n & 1) return fail(E_ODD_HEX, "odd hex length " + n);
+  if (n > FRAME_MAX_BYTES * 2) return fail(E_FRAME_TOO_BIG, n + " hex characters, at most " + FRAME_MAX_BYTES * 2, undefined, undefined);
+  if (n & 1) return fail(E_ODD_HEX, "odd hex length " + n, undefined, undefined);
   const bytes = new Uint8Array(n >> 1);
   if (hexToBytes(hex, bytes) < 0) {
     let i = 0;
-    while (nibble(hex.charCodeAt(i)) >= 0) i++;
-    return fail(E_NOT_HEX, "not hex at character " + i);
+    for (; i < n; i++) {
+      const c = hex.charCodeAt(i);
+      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) break;
+    }
+    return fail(E_NOT_HEX, "not hex at character " + i, undefined, undefined);
   }
   const len = bytes.length;
-  if (len < 1) return fail(E_TRUNCATED, "empty frame");
+  if (len < 1) return fail(E_TRUNCATED, "empty frame", undefined, undefined);
   const kind = bytes[0];
   const type = kindName(kind);
-  if (!type) return fail(E_UNKNOWN_TYPE, "type byte 0x" + bytesToHex(bytes, 0, 1) + " is not 02, 07, 06 or 86");
+  if (!type) return fail(E_UNKNOWN_TYPE, "type byte 0x" + bytesToHex(bytes, 0, 1) + " is not 02, 07, 06 or 86", undefined, undefined);
   const hdr = kind === SK_COMMAND || kind === SK_RESPONSE ? 7 : 5;
-  const serviceId = len >= 3 ? (bytes[1] << 8) | bytes[2] : undefined;
-  const taskId = hdr === 7 && len >= 5 ? (bytes[3] << 8) | bytes[4] : undefined;
-  if (len < hdr) return failIds(E_TRUNCATED, type + " header needs " + hdr + " bytes, got " + len, serviceId, taskId);
+  const sid = len >= 3 ? (bytes[1] << 8) | bytes[2] : undefined;
+  const tid = hdr === 7 && len >= 5 ? (bytes[3] << 8) | bytes[4] : undefined;
+  if (len < hdr) return fail(E_TRUNCATED, type + " header needs " + hdr + " bytes, got " + len, sid, tid);
   const declared = (bytes[hdr - 2] << 8) | bytes[hdr - 1];
-  if (declared > len - hdr) return failIds(E_TRUNCATED, "length field says " + declared + " bytes, " + (len - hdr) + " present", serviceId, taskId);
-  if (declared < len - hdr) return failIds(E_LENGTH, "length field says " + declared + " bytes, " + (len - hdr) + " present (trailing bytes)", serviceId, taskId);
-  return { kind: kind, serviceId: serviceId as number, taskId: taskId, bytes: bytes, start: hdr, length: declared };
-}
-
-/** Reads one field at `pos` into `out`; returns the position after it, or an error. */
-function readField(dv: DataView, bytes: Uint8Array, pos: number, end: number, f: FieldSpec, out: FieldValues): number | CodecError {
-  const lim = limits(f);
-  const t = f.type;
-  const name = f.name + ": ";
-  if (!lim) return fail(E_BAD_PROFILE, name + "bad type or len");
-  if (t <= FT_DATE) {
-    const size = NUM_SIZE[t];
-    if (pos + size > end) return fail(E_LENGTH, name + "needs " + size + " bytes, " + (end - pos) + " left");
-    const u = lim[0] >= 0;
-    let v: number;
-    if (t === FT_INT32) v = u ? dv.getUint32(pos, false) : dv.getInt32(pos, false);
-    else if (t === FT_INT16) v = u ? dv.getUint16(pos, false) : dv.getInt16(pos, false);
-    else if (t === FT_INT8) v = u ? bytes[pos] : dv.getInt8(pos);
-    else if (t === FT_FLOAT32) v = dv.getFloat32(pos, false);
-    else if (t === FT_DATE) v = dv.getInt32(pos, false) * TWO32 + dv.getUint32(pos + 4, false);
-    else v = dv.getFloat64(pos, false);
-    if (!isFinite(v)) return fail(E_RANGE, name + "not a finite number");
-    if (v < lim[0] || v > lim[1]) return fail(E_RANGE, name + v + " outside " + lim[0] + ".." + lim[1]);
-    out[f.name] = v;
-    return pos + size;
+  if (declared > len - hdr) return fail(E_TRUNCATED, "length field says " + declared + " bytes, " + (len - hdr) + " present", sid, tid);
+  if (declared < len - hdr) return fail(E_LENGTH, "length field says " + declared + " bytes, " + (len - hdr) + " present (trailing bytes)", sid, tid);
+  if (want < 0 || !profile) {
+    const g: GenericFrame = { kind: kind, type: type, serviceId: sid as number, length: declared, payloadHex: bytesToHex(bytes, hdr) };
+    if (tid !== undefined) g.taskId = tid;
+    return g;
   }
-  const fixed = t === FT_STRING || t === FT_BYTES;
-  let p = pos;
-  let n = f.len as number;
-  if (!fixed) {
-    if (p + 2 > end) return fail(E_LENGTH, name + "needs a 2-byte length, " + (end - p) + " left");
-    n = (bytes[p] << 8) | bytes[p + 1];
-    p += 2;
-  }
-  if (p + n > end) return fail(E_LENGTH, name + "needs " + n + " bytes, " + (end - p) + " left");
-  let m = n;
-  if (t === FT_STRING) while (m > 0 && bytes[p + m - 1] === 0) m--;
-  if (m > lim[1]) return fail(E_TOO_LONG, name + m + " bytes, at most " + lim[1]);
-  if (m < lim[0]) return fail(E_RANGE, name + m + " bytes, at least " + lim[0]);
-  if (t === FT_STRING || t === FT_VARSTRING) {
-    let s = "";
-    for (let i = 0; i < m; i++) s += String.fromCharCode(bytes[p + i]);
-    out[f.name] = s;
-  } else out[f.name] = bytesToHex(bytes, p, p + n);
-  return p + n;
-}
-
-function decodeWith(profile: Profile, hex: string, want: number): DecodedFrame | CodecError {
-  const h = readFrame(hex);
-  if (h.err !== undefined) return h;
-  const sid = h.serviceId;
-  if (want && h.kind !== want) return failIds(E_WRONG_KIND, "a " + kindName(h.kind) + " frame, not a " + kindName(want), sid, h.taskId);
-  const s = findService(profile, sid);
-  if (!s) return failIds(E_UNKNOWN_SERVICE, "service " + sid + " not in the profile", sid, h.taskId);
-  if (s.kind !== h.kind) return failIds(E_WRONG_KIND, "service " + sid + " is a " + kindName(s.kind) + ", frame says " + kindName(h.kind), sid, h.taskId);
+  if (want && kind !== want) return fail(E_WRONG_KIND, "a " + type + " frame, not a " + kindName(want), sid, tid);
+  const s = findService(profile, sid as number);
+  if (!s) return fail(E_UNKNOWN_SERVICE, "service " + sid + " not in the profile", sid, tid);
+  if (s.kind !== kind) return fail(E_WRONG_KIND, "service " + sid + " is a " + kindName(s.kind) + ", frame says " + type, sid, tid);
   const values: FieldValues = {};
-  const dv = new DataView(h.bytes.buffer);
-  const end = h.start + h.length;
-  let pos = h.start;
+  const dv = new DataView(bytes.buffer);
+  const end = hdr + declared;
+  let pos = hdr;
   for (let i = 0; i < s.fields.length; i++) {
-    const r = readField(dv, h.bytes, pos, end, s.fields[i], values);
-    if (typeof r !== "number") return failIds(r.err, r.msg, sid, h.taskId);
-    pos = r;
+    // One field at `pos`: range-checked like an encoded value.
+    const f = s.fields[i];
+    const lim = limits(f);
+    const t = f.type;
+    const name = f.name + ": ";
+    if (!lim) return fail(E_BAD_PROFILE, name + "bad type or len", sid, tid);
+    if (t <= FT_DATE) {
+      const size = t === FT_INT16 ? 2 : t === FT_INT8 ? 1 : t === FT_FLOAT64 || t === FT_DATE ? 8 : 4;
+      if (pos + size > end) return fail(E_LENGTH, name + "needs " + size + " bytes, " + (end - pos) + " left", sid, tid);
+      const u = lim[0] >= 0;
+      let v: number;
+      if (t === FT_INT32) v = u ? dv.getUint32(pos, false) : dv.getInt32(pos, false);
+      else if (t === FT_INT16) v = u ? dv.getUint16(pos, false) : dv.getInt16(pos, false);
+      else if (t === FT_INT8) v = u ? bytes[pos] : dv.getInt8(pos);
+      else if (t === FT_FLOAT32) v = dv.getFloat32(pos, false);
+      else if (t === FT_DATE) v = dv.getInt32(pos, false) * Num.TWO32 + dv.getUint32(pos + 4, false);
+      else v = dv.getFloat64(pos, false);
+      if (!isFinite(v)) return fail(E_RANGE, name + "not a finite number", sid, tid);
+      if (v < lim[0] || v > lim[1]) return fail(E_RANGE, name + v + " outside " + lim[0] + ".." + lim[1], sid, tid);
+      values[f.name] = v;
+      pos += size;
+      continue;
+    }
+    const fixed = t === FT_STRING || t === FT_BYTES;
+    let p = pos;
+    let fl = f.len as number;
+    if (!fixed) {
+      if (p + 2 > end) return fail(E_LENGTH, name + "needs a 2-byte length, " + (end - p) + " left", sid, tid);
+      fl = (bytes[p] << 8) | bytes[p + 1];
+      p += 2;
+    }
+    if (p + fl > end) return fail(E_LENGTH, name + "needs " + fl + " bytes, " + (end - p) + " left", sid, tid);
+    let m = fl;
+    if (t === FT_STRING) while (m > 0 && bytes[p + m - 1] === 0) m--;
+    if (m > lim[1]) return fail(E_TOO_LONG, name + m + " bytes, at most " + lim[1], sid, tid);
+    if (m < lim[0]) return fail(E_RANGE, name + m + " bytes, at least " + lim[0], sid, tid);
+    if (t === FT_STRING || t === FT_VARSTRING) {
+      let str = "";
+      for (let k = 0; k < m; k++) str += String.fromCharCode(bytes[p + k]);
+      values[f.name] = str;
+    } else values[f.name] = bytesToHex(bytes, p, p + fl);
+    pos = p + fl;
   }
-  if (pos !== end) return failIds(E_LENGTH, "length field says " + h.length + " bytes, fields use " + (pos - h.start), sid, h.taskId);
-  const d: DecodedFrame = { kind: h.kind, serviceId: sid, service: s.name, values: values };
-  if (h.taskId !== undefined) d.taskId = h.taskId;
+  if (pos !== end) return fail(E_LENGTH, "length field says " + declared + " bytes, fields use " + (pos - hdr), sid, tid);
+  const d: DecodedFrame = { kind: kind, serviceId: sid as number, service: s.name, values: values };
+  if (tid !== undefined) d.taskId = tid;
   return d;
 }
 
 /** Any frame of a service the profile knows (02, 07, 06, 86), to values. */
 export function decodeFrame(profile: Profile, hex: string): DecodedFrame | CodecError {
-  return decodeWith(profile, hex, 0);
+  return decode(profile, hex, 0) as DecodedFrame | CodecError;
 }
 
 /** A downlink `+CTM2MRECV` payload: only 06 frames of a command service in the profile. */
 export function decodeCommand(profile: Profile, hex: string): DecodedCommand | CodecError {
-  return decodeWith(profile, hex, SK_COMMAND) as DecodedCommand | CodecError;
+  return decode(profile, hex, SK_COMMAND) as DecodedCommand | CodecError;
 }
 
 /** Header and payload of any well-formed frame, known service or not. */
 export function decodeGeneric(hex: string): GenericFrame | CodecError {
-  const h = readFrame(hex);
-  if (h.err !== undefined) return h;
-  const g: GenericFrame = { kind: h.kind, type: kindName(h.kind), serviceId: h.serviceId, length: h.length, payloadHex: bytesToHex(h.bytes, h.start) };
-  if (h.taskId !== undefined) g.taskId = h.taskId;
-  return g;
+  return decode(undefined, hex, -1) as GenericFrame | CodecError;
 }
 
 /**
  * Null when the profile is usable, else its first problem (E_BAD_PROFILE): ids 0..65535 and unique,
  * names unique, known kinds and field types, `len` on fixed fields, min/max within what the type holds
- * (an integer is unsigned only with min >= 0), and a smallest frame within FRAME_MAX_BYTES.
+ * (an integer is unsigned only with min >= 0), and a smallest frame within FRAME_MAX_BYTES. Desktop.
  */
 export function checkProfile(profile: Profile): CodecError | null {
   const ss = profile.services;
   for (let i = 0; i < ss.length; i++) {
     const s = ss[i];
     const where = "service " + s.id + " " + s.name + ": ";
-    if (!(s.id >= 0 && s.id <= 65535 && s.id === Math.floor(s.id))) return fail(E_BAD_PROFILE, where + "id outside 0..65535");
-    for (let j = 0; j < i; j++) if (ss[j].id === s.id || ss[j].name === s.name) return fail(E_BAD_PROFILE, where + "duplicate id or name");
-    if (!kindName(s.kind)) return fail(E_BAD_PROFILE, where + "unknown kind " + s.kind);
-    if (s.mode !== undefined && s.mode !== 0 && s.mode !== 1) return fail(E_BAD_PROFILE, where + "mode must be 0 or 1");
+    const bad = (why: string): CodecError => fail(E_BAD_PROFILE, where + why, undefined, undefined);
+    if (!(s.id >= 0 && s.id <= 65535 && s.id === Math.floor(s.id))) return bad("id outside 0..65535");
+    for (let j = 0; j < i; j++) if (ss[j].id === s.id || ss[j].name === s.name) return bad("duplicate id or name");
+    if (!kindName(s.kind)) return bad("unknown kind " + s.kind);
+    if (s.mode !== undefined && s.mode !== 0 && s.mode !== 1) return bad("mode must be 0 or 1");
     let size = s.kind === SK_COMMAND || s.kind === SK_RESPONSE ? 7 : 5;
     for (let k = 0; k < s.fields.length; k++) {
       const f = s.fields[k];
       const lim = limits(f);
-      if (!lim) return fail(E_BAD_PROFILE, where + f.name + ": unknown type or bad len");
-      for (let j = 0; j < k; j++) if (s.fields[j].name === f.name) return fail(E_BAD_PROFILE, where + f.name + ": duplicate field");
+      if (!lim) return bad(f.name + ": unknown type or bad len");
+      for (let j = 0; j < k; j++) if (s.fields[j].name === f.name) return bad(f.name + ": duplicate field");
       // limits() clamps min/max to the type: a difference means the profile asks for the impossible.
       if ((f.min !== undefined && f.min !== lim[0]) || (f.max !== undefined && f.max !== lim[1]) || lim[0] > lim[1])
-        return fail(E_BAD_PROFILE, where + f.name + ": min/max outside the type (min >= 0 makes an integer unsigned)");
-      size += f.type <= FT_DATE ? NUM_SIZE[f.type] : f.type === FT_STRING || f.type === FT_BYTES ? (f.len as number) : 2 + lim[0];
+        return bad(f.name + ": min/max outside the type (min >= 0 makes an integer unsigned)");
+      const t = f.type;
+      size += t <= FT_DATE ? (t === FT_INT16 ? 2 : t === FT_INT8 ? 1 : t === FT_FLOAT64 || t === FT_DATE ? 8 : 4) : f.type === FT_STRING || f.type === FT_BYTES ? (f.len as number) : 2 + lim[0];
     }
-    if (size > FRAME_MAX_BYTES) return fail(E_BAD_PROFILE, where + "smallest frame is " + size + " bytes");
+    if (size > FRAME_MAX_BYTES) return bad("smallest frame is " + size + " bytes");
   }
   return null;
 }

@@ -57,6 +57,8 @@ export interface ServiceSpec {
   fields: FieldSpec[];
   /** MODE_CON (default) or MODE_NON, for uplinks. */
   mode?: 0 | 1;
+  /** For a command: the response service (kind SK_RESPONSE) that answers it. */
+  response?: number;
 }
 
 export interface Profile {
@@ -81,7 +83,3 @@ export function kindName(kind: number): string {
   return "";
 }
 
-/** Send mode of an uplink service (MODE_CON unless the profile says NON). */
-export function serviceMode(s: ServiceSpec): number {
-  return s.mode === MODE_NON ? MODE_NON : MODE_CON;
-}

@@ -1,59 +1,89 @@
-// AT command engine: one command in flight, a bounded FIFO behind it, per-command timeouts, and line
-// routing in a fixed order — the in-flight command's final result, its expected intermediate lines,
-// the URC table, then "unexpected" (counted and dropped). Results are numeric codes (result.ts);
-// nothing here throws on what the module sends.
+// AT command engine: UART chunks -> lines (bounded; line noise dropped) -> routed in a fixed order: the
+// in-flight command's final result, its echo, its expected intermediate lines, the owner's URC parser,
+// the bare lines a command collects, and last "unexpected" (counted). One command in flight, a small
+// queue behind it, one timeout per command. Commands are rows (see AtRow). The engine knows only the
+// generic finals (OK, ERROR, +CME ERROR); the driver adds its own numbered final and how long to hold
+// the next command for a stray OK after it (the SIM7020 prints OK after +CTM2M ERROR).
 
 import type { Clock, Uart } from "../ports";
-import { LineReader, LINE_MAX_CHARS } from "./lines";
-import { AT_CANCELLED, AT_CME_ERROR, AT_CTM2M_ERROR, AT_ERROR, AT_OK, AT_TIMEOUT } from "./result";
-import { afterPrefix, intFrom } from "./fields";
+import { AT_CANCELLED, AT_CME_ERROR, AT_ERROR, AT_EXTRA_ERROR, AT_F_BARE, AT_F_PREFIX_FINAL, AT_F_WAKE, AT_OK, AT_TIMEOUT } from "./result";
+import { afterPrefix, intField } from "./fields";
 
-/** Collect lines that carry no prefix (AT+CGSN, AT+CIMI answer with a bare number). */
-export const AT_F_BARE = 1;
-/** May be lost to the module's wake-up (PSM / auto-sleep): on timeout send it once more first. */
-export const AT_F_WAKE = 2;
-/** A line with the expected prefix is itself the final result (AT+CPOWD=1 -> NORMAL POWER DOWN). */
-export const AT_F_PREFIX_FINAL = 4;
+/**
+ * A row: `"<prefix>|<timeoutMs>|<flags>|<text>"`, e.g. `"+CSQ:|3000|0|AT+CSQ"` (flags: result.ts AT_F_*).
+ * The text comes last so a parameter is appended to the row itself (`row + value`). Rows are const enum
+ * strings: the build inlines them where they are sent, so they cost no RAM.
+ */
+export type AtRow = string;
 
-/** What a command expects, as data. The text is built separately because it may carry parameters. */
-export interface AtSpec {
-  /** Intermediate-line prefix such as "+CSQ:"; "" when the command has none. */
-  prefix: string;
-  timeoutMs: number;
-  flags: number;
-}
-
-/** A URC table entry: the handler only parses and posts; it never sends a command. */
-export interface UrcEntry {
-  prefix: string;
-  handler: (line: string) => void;
-}
-
-/** Where results go. `tag` is the sender's own number for the command. */
-export interface AtSink {
-  /** Called exactly once per accepted command; intermediate lines are readable during the call. */
+/** Who gets the results: the link machine on the device, a test host on the desktop. */
+export interface AtOwner {
+  /** Once per command that was not cancelled; intermediate lines are readable (resp) during the call. */
   atDone(tag: number, code: number, errNo: number): void;
-  /** The module echoed a command line (it echoes again after a reboot, even after ATE0). */
+  /** The module echoed the in-flight command (it echoes again after a reboot, even after ATE0). */
   atEcho(tag: number): void;
 }
 
-export interface AtEngineOptions {
-  queueCapacity: number;
-  /** Intermediate lines kept for one command; more are counted in `stats.linesDropped`. */
-  maxLines: number;
-  maxLineChars: number;
-  /** How long to hold the next command for the stray `OK` that follows `+CTM2M ERROR`. */
-  strayOkGuardMs: number;
+/** The owner's URC parser: a line no command claimed; true when recognised (it has been parsed and posted). */
+export type UrcParser = (owner: any, line: string) => boolean;
+
+export const enum AtLimit {
+  /** "+CTM2MRECV: " + 1024 hex digits, or the echo of a full AT+CTM2MSEND, with room to spare. */
+  LINE_MAX_CHARS = 1100,
+  QUEUE = 4,
+  /** Intermediate lines kept for one command; more are counted in linesDropped. */
+  MAX_LINES = 5,
 }
 
-export const AT_ENGINE_DEFAULTS: AtEngineOptions = {
-  queueCapacity: 8,
-  maxLines: 6,
-  maxLineChars: LINE_MAX_CHARS,
-  strayOkGuardMs: 300,
-};
+/** The engine. Flags are numbers, 0 or 1 (a boolean property costs the device two JsVars, a small integer one). */
+export class At {
+  uart: Uart;
+  clock: Clock;
+  private owner: AtOwner;
+  private urc: UrcParser;
+  /** The driver's numbered final result ("" for none), and the hold after it for a stray OK. */
+  private extraFinal: string;
+  private guardMs: number;
+  guardTimer: number;
 
-export interface AtStats {
+  // The line being assembled, and whether it is being dropped for growing past the bound.
+  partial: string;
+  private dropping: number;
+
+  // The command in flight (`inFlight` false: none), parsed from its row.
+  inFlight: number;
+  text: string;
+  private prefix: string;
+  flags: number;
+  timeoutMs: number;
+  private tag: number;
+  /**
+   * Withdrawn by its owner: it will not report. The module still owes it its final result, so nothing
+   * new is sent until that comes (or its timeout passes): exactly one command in flight, as the module sees it.
+   */
+  cancelled: number;
+  resent: number;
+  timer: number;
+  /** Inside owner.atDone: sending waits until it returns (run to completion). */
+  private delivering: number;
+
+  // Commands waiting behind it: a ring of "<tag>|<row>", allocated once.
+  private qRow: string[];
+  private qHead: number;
+  qLen: number;
+
+  /**
+   * The intermediate lines of the command being reported, `lines` of them (read them inside
+   * AtOwner.atDone; the slots past `lines` hold "").
+   */
+  resp: string[];
+  lines: number;
+
+  /** When the module last sent a line (to guess whether it has dozed off since). */
+  lastRxMs: number;
+  /** The start of the last line nobody wanted (for the log). */
+  lastUnexpected: string;
+  // Counters (read by the log, the tests and the soak).
   sent: number;
   timeouts: number;
   wakeResends: number;
@@ -62,303 +92,252 @@ export interface AtStats {
   linesDropped: number;
   strayOk: number;
   queueFull: number;
-  urcs: number;
-}
+  overflows: number;
+  /** Bytes dropped from lines as noise (controls other than CR/LF, bytes >= 0x7F). */
+  noise: number;
 
-const CME = "+CME ERROR:";
-/** Placeholder in free queue slots. */
-const IDLE_SPEC: AtSpec = { prefix: "", timeoutMs: 0, flags: 0 };
-const CTM2M_ERR = "+CTM2M ERROR:";
-
-export class AtEngine {
-  private uart: Uart;
-  private clock: Clock;
-  private sink: AtSink;
-  private urcs: UrcEntry[];
-  private opts: AtEngineOptions;
-  private reader: LineReader;
-
-  // Bounded ring of queued commands (parallel arrays: no object per command).
-  private qText: string[];
-  private qSpec: AtSpec[];
-  private qTag: number[];
-  private qHead: number;
-  private qLen: number;
-
-  // The command in flight (curSpec === undefined: none).
-  private curText: string;
-  private curSpec: AtSpec | undefined;
-  private curTag: number;
-  private curCancelled: boolean;
-  private curResent: boolean;
-  private curTimer: number;
-
-  private resp: string[];
-  private respCount: number;
-  private delivering: boolean;
-  private guardTimer: number;
-  private onCmdTimer: () => void;
-  private onGuardTimer: () => void;
-  /** When the module last sent a line (to guess whether it has dozed off since). */
-  lastRxMs: number;
-  /** The start of the last line nobody wanted (for the log). */
-  lastUnexpected: string;
-  stats: AtStats;
-
-  constructor(uart: Uart, clock: Clock, urcs: UrcEntry[], sink: AtSink, opts?: AtEngineOptions) {
-    const self = this;
+  constructor(uart: Uart, clock: Clock, owner: AtOwner, urc: UrcParser, extraFinal: string, guardMs: number) {
     this.uart = uart;
     this.clock = clock;
-    this.sink = sink;
-    this.urcs = urcs;
-    this.opts = opts || AT_ENGINE_DEFAULTS;
-    this.reader = new LineReader(function (line) {
-      self.route(line);
-    }, this.opts.maxLineChars);
-    // Allocated at full size once: the queue never grows after start-up.
-    const cap = this.opts.queueCapacity;
-    this.qText = new Array<string>(cap).fill("");
-    this.qSpec = new Array<AtSpec>(cap).fill(IDLE_SPEC);
-    this.qTag = new Array<number>(cap).fill(0);
+    this.owner = owner;
+    this.urc = urc;
+    this.extraFinal = extraFinal;
+    this.guardMs = guardMs;
+    this.guardTimer = 0;
+    this.partial = "";
+    this.dropping = 0;
+    this.inFlight = 0;
+    this.text = "";
+    this.prefix = "";
+    this.flags = 0;
+    this.timeoutMs = 0;
+    this.tag = 0;
+    this.cancelled = 0;
+    this.resent = 0;
+    this.timer = 0;
+    this.delivering = 0;
+    this.qRow = ["", "", "", ""];
     this.qHead = 0;
     this.qLen = 0;
-    this.curText = "";
-    this.curSpec = undefined;
-    this.curTag = 0;
-    this.curCancelled = false;
-    this.curResent = false;
-    this.curTimer = 0;
-    this.resp = new Array<string>(this.opts.maxLines).fill("");
-    this.respCount = 0;
-    this.delivering = false;
-    this.guardTimer = 0;
-    this.onCmdTimer = function () {
-      self.cmdTimeout();
-    };
-    this.onGuardTimer = function () {
-      self.guardTimer = 0;
-      self.pump();
-    };
-    this.lastUnexpected = "";
+    this.resp = ["", "", "", "", ""];
+    this.lines = 0;
     this.lastRxMs = -1;
-    this.stats = { sent: 0, timeouts: 0, wakeResends: 0, unexpected: 0, echoes: 0, linesDropped: 0, strayOk: 0, queueFull: 0, urcs: 0 };
+    this.lastUnexpected = "";
+    this.sent = 0;
+    this.timeouts = 0;
+    this.wakeResends = 0;
+    this.unexpected = 0;
+    this.echoes = 0;
+    this.linesDropped = 0;
+    this.strayOk = 0;
+    this.queueFull = 0;
+    this.overflows = 0;
+    this.noise = 0;
   }
 
-  /** Queue a command. False when the queue is full (nothing is sent and no result will come). */
-  send(text: string, spec: AtSpec, tag: number): boolean {
-    if (this.qLen >= this.opts.queueCapacity) {
-      this.stats.queueFull++;
+  /** Queue a command row (parameters already appended). False when the queue is full: nothing will come. */
+  send(row: AtRow, tag: number): boolean {
+    if (this.qLen >= AtLimit.QUEUE) {
+      this.queueFull++;
       return false;
     }
-    const i = (this.qHead + this.qLen) % this.opts.queueCapacity;
-    this.qText[i] = text;
-    this.qSpec[i] = spec;
-    this.qTag[i] = tag;
-    this.qLen++;
+    const i = (this.qHead + this.qLen++) % AtLimit.QUEUE;
+    this.qRow[i] = tag + "|" + row;
     this.pump();
     return true;
   }
 
   /** Characters from the module, in whatever pieces the UART delivers them. */
   feed(chunk: string): void {
-    this.reader.feed(chunk);
+    const n = chunk.length;
+    let pos = 0;
+    let cr = chunk.indexOf("\r");
+    let lf = chunk.indexOf("\n");
+    while (pos < n) {
+      if (cr >= 0 && cr < pos) cr = chunk.indexOf("\r", pos);
+      if (lf >= 0 && lf < pos) lf = chunk.indexOf("\n", pos);
+      const end = cr < 0 ? lf : lf < 0 || cr < lf ? cr : lf;
+      const stop = end < 0 ? n : end;
+      if (stop > pos && !this.dropping) {
+        if (this.partial.length + stop - pos > AtLimit.LINE_MAX_CHARS) {
+          // Drop now rather than at the line end, so the buffer never exceeds the bound and an endless
+          // line is counted even if its end never comes.
+          this.partial = "";
+          this.dropping = 1;
+          this.overflows++;
+        } else this.partial = this.partial.length === 0 && pos === 0 && stop === n ? chunk : this.partial + chunk.substring(pos, stop);
+      }
+      if (end < 0) return;
+      pos = end + 1;
+      if (this.dropping) this.dropping = 0;
+      else if (this.partial.length > 0) {
+        const line = this.partial;
+        this.partial = "";
+        this.lastRxMs = this.clock.now();
+        this.route(line, true);
+      }
+    }
   }
 
   /**
-   * Withdraw every queued command and the one in flight; each reports AT_CANCELLED now. The module
-   * still owes the in-flight command its final result, so nothing new is sent until it comes (or the
-   * command's timeout passes): that keeps exactly one command in flight from the module's side.
+   * Forget what the module said: `level` 0 a partial line (it rebooted mid-line: the command in flight
+   * stays in flight, the module may still answer it); 1 also the command in flight (the module is off
+   * or reset and will not answer); 2 the MCU is going away (reset, deep sleep): also stop every timer
+   * and drop the queue. Nothing reports.
    */
-  cancelAll(): void {
-    if (this.curSpec !== undefined && !this.curCancelled) {
-      this.curCancelled = true;
-      this.sink.atDone(this.curTag, AT_CANCELLED, 0);
+  reset(level: number): void {
+    this.partial = "";
+    this.dropping = 0;
+    if (level === 2) {
+      this.clock.clearTimeout(this.guardTimer);
+      this.guardTimer = 0;
+      this.qLen = 0;
     }
-    while (this.qLen > 0) {
-      const i = this.qHead;
-      const tag = this.qTag[i];
-      this.qHead = (this.qHead + 1) % this.opts.queueCapacity;
-      this.qLen--;
-      this.qText[i] = "";
-      this.sink.atDone(tag, AT_CANCELLED, 0);
+    if (level > 0 && this.inFlight) {
+      this.cancelled = 1;
+      this.finish(AT_CANCELLED, 0);
     }
   }
 
-  /** Forget a partially received line (the module restarted in the middle of it). */
-  dropPartialLine(): void {
-    this.reader.reset();
-  }
-
-  /** Forget a partial line and the in-flight command: the module is off and will not answer. */
-  moduleReset(): void {
-    this.reader.reset();
-    if (this.curSpec !== undefined) this.finish(AT_CANCELLED, 0);
-  }
-
-  /** The MCU is going away (reset, deep sleep): drop everything and stop every timer, reporting nothing. */
-  halt(): void {
-    if (this.curTimer !== 0) this.clock.clearTimeout(this.curTimer);
-    if (this.guardTimer !== 0) this.clock.clearTimeout(this.guardTimer);
-    this.curTimer = 0;
-    this.guardTimer = 0;
-    this.curSpec = undefined;
-    this.curText = "";
-    this.qLen = 0;
-    this.respCount = 0;
-    this.reader.reset();
-  }
-
-  /** True while a command is in flight or waiting. */
+  /** A command is in flight or waiting. */
   busy(): boolean {
-    return this.curSpec !== undefined || this.qLen > 0;
+    return this.inFlight !== 0 || this.qLen > 0;
   }
 
-  queued(): number {
-    return this.qLen;
-  }
-
-  inFlight(): boolean {
-    return this.curSpec !== undefined;
-  }
-
-  lineCount(): number {
-    return this.respCount;
-  }
-
-  /** Intermediate line i of the command being reported (valid only inside AtSink.atDone). */
-  line(i: number): string {
-    return i < this.respCount ? this.resp[i] : "";
-  }
-
-  /** Lines dropped by the reader for being longer than the bound. */
-  overflows(): number {
-    return this.reader.overflows;
-  }
-
-  pendingChars(): number {
-    return this.reader.pendingChars();
-  }
-
-  private pump(): void {
-    if (this.curSpec !== undefined || this.qLen === 0 || this.delivering || this.guardTimer !== 0) return;
-    const i = this.qHead;
-    this.curText = this.qText[i];
-    this.curSpec = this.qSpec[i];
-    this.curTag = this.qTag[i];
-    this.qText[i] = "";
-    this.qHead = (this.qHead + 1) % this.opts.queueCapacity;
+  /** Send the queue's head when nothing is in flight. */
+  pump(): void {
+    if (this.inFlight || this.qLen === 0 || this.delivering || this.guardTimer !== 0) return;
+    const row = this.qRow[this.qHead];
+    this.qRow[this.qHead] = "";
+    this.qHead = (this.qHead + 1) % AtLimit.QUEUE;
     this.qLen--;
-    this.curCancelled = false;
-    this.curResent = false;
-    this.respCount = 0;
-    this.transmit();
+    const t = row.indexOf("|");
+    const a = row.indexOf("|", t + 1);
+    const b = row.indexOf("|", a + 1);
+    const c = row.indexOf("|", b + 1);
+    this.tag = parseInt(row.substring(0, t), 10);
+    this.prefix = row.substring(t + 1, a);
+    this.timeoutMs = parseInt(row.substring(a + 1, b), 10);
+    this.flags = parseInt(row.substring(b + 1, c), 10);
+    this.text = row.substring(c + 1);
+    this.inFlight = 1;
+    this.cancelled = 0;
+    this.resent = 0;
+    this.lines = 0;
+    this.sent++;
+    this.timer = this.clock.setTimeout(atTimer, this.timeoutMs, this, 0);
+    this.uart.write(this.text + "\r");
   }
 
-  private transmit(): void {
-    const spec = this.curSpec as AtSpec;
-    this.stats.sent++;
-    this.curTimer = this.clock.setTimeout(this.onCmdTimer, spec.timeoutMs);
-    this.uart.write(this.curText + "\r");
-  }
-
-  private cmdTimeout(): void {
-    this.curTimer = 0;
-    const spec = this.curSpec;
-    if (spec === undefined) return;
-    if ((spec.flags & AT_F_WAKE) !== 0 && !this.curResent) {
-      // The first characters after sleep only wake the UART; the module never saw the command.
-      this.curResent = true;
-      this.stats.wakeResends++;
-      this.respCount = 0;
-      this.transmit();
-      return;
+  finish(code: number, errNo: number): void {
+    this.clock.clearTimeout(this.timer);
+    this.timer = 0;
+    this.inFlight = 0;
+    this.text = "";
+    if (code === AT_EXTRA_ERROR && this.guardMs > 0) {
+      // The module prints OK after its own error: hold the next command until that OK comes or the
+      // hold ends, so it is never taken as the next command's result.
+      this.guardTimer = this.clock.setTimeout(atTimer, this.guardMs, this, 1);
     }
-    this.stats.timeouts++;
-    this.finish(AT_TIMEOUT, 0);
-  }
-
-  private finish(code: number, errNo: number): void {
-    if (this.curTimer !== 0) {
-      this.clock.clearTimeout(this.curTimer);
-      this.curTimer = 0;
-    }
-    const tag = this.curTag;
-    const cancelled = this.curCancelled;
-    this.curSpec = undefined;
-    this.curText = "";
-    if (code === AT_CTM2M_ERROR) {
-      // The note prints OK after +CTM2M ERROR: hold the next command until it comes or the guard ends,
-      // so that OK is never taken as the next command's result.
-      this.guardTimer = this.clock.setTimeout(this.onGuardTimer, this.opts.strayOkGuardMs);
-    }
-    if (!cancelled) {
-      this.delivering = true;
-      this.sink.atDone(tag, code, errNo);
-      this.delivering = false;
+    if (!this.cancelled) {
+      this.delivering = 1;
+      this.owner.atDone(this.tag, code, errNo);
+      this.delivering = 0;
     }
     // Let go of the lines now: one may be a 1,100-character downlink echo.
-    for (let i = 0; i < this.respCount; i++) this.resp[i] = "";
-    this.respCount = 0;
+    for (let i = 0; i < this.lines; i++) this.resp[i] = "";
+    this.lines = 0;
     this.pump();
   }
 
-  private route(line: string): void {
-    this.lastRxMs = this.clock.now();
-    const spec = this.curSpec;
-    if (spec !== undefined) {
-      if (this.finalResult(line)) return;
-      if (line === this.curText) {
-        this.stats.echoes++;
-        this.sink.atEcho(this.curTag);
+  private route(line: string, raw: boolean): void {
+    const c0 = line.charCodeAt(0);
+    const cl = line.charCodeAt(line.length - 1);
+    if (raw && (c0 < 32 || c0 > 126 || cl < 32 || cl > 126)) {
+      // Glitch bytes at the ends of a line (power-up, brown-out, PSM exit): `\x00OK` means OK.
+      const clean = denoise(line);
+      this.noise += line.length - clean.length;
+      if (clean.length > 0) this.route(clean, false);
+      return;
+    }
+    let keep = false;
+    if (this.inFlight) {
+      if (c0 === 79 /* O */ && line === "OK") return this.finish(AT_OK, 0);
+      if (c0 === 69 /* E */ && line === "ERROR") return this.finish(AT_ERROR, 0);
+      if (c0 === 43 /* + */) {
+        if (line.indexOf("+CME ERROR:") === 0) return this.finish(AT_CME_ERROR, intField(line, afterPrefix(line, "+CME ERROR:"), 0));
+        if (this.extraFinal !== "" && line.indexOf(this.extraFinal) === 0) return this.finish(AT_EXTRA_ERROR, intField(line, afterPrefix(line, this.extraFinal), 0));
+      }
+      if (line === this.text) {
+        this.echoes++;
+        this.owner.atEcho(this.tag);
         return;
       }
-      if (spec.prefix.length > 0 && line.indexOf(spec.prefix) === 0) {
-        if ((spec.flags & AT_F_PREFIX_FINAL) !== 0) {
-          this.keep(line);
-          this.finish(AT_OK, 0);
-        } else this.keep(line);
-        return;
-      }
+      keep = this.prefix.length > 0 && line.indexOf(this.prefix) === 0;
     } else if (this.guardTimer !== 0 && line === "OK") {
-      this.stats.strayOk++;
+      this.strayOk++;
       this.clock.clearTimeout(this.guardTimer);
       this.guardTimer = 0;
       this.pump();
       return;
     }
-    const urcs = this.urcs;
-    for (let i = 0; i < urcs.length; i++) {
-      if (line.indexOf(urcs[i].prefix) === 0) {
-        this.stats.urcs++;
-        urcs[i].handler(line);
+    if (!keep && this.urc(this.owner, line)) return;
+    if (keep || (this.inFlight && (this.flags & AT_F_BARE) !== 0)) {
+      if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
+      else this.linesDropped++;
+      if (keep && (this.flags & AT_F_PREFIX_FINAL) !== 0) this.finish(AT_OK, 0);
+      return;
+    }
+    if (raw) {
+      // Noise inside a line: look once more without it.
+      const clean = denoise(line);
+      if (clean.length !== line.length) {
+        this.noise += line.length - clean.length;
+        if (clean.length > 0) this.route(clean, false);
         return;
       }
     }
-    if (spec !== undefined && (spec.flags & AT_F_BARE) !== 0) {
-      this.keep(line);
-      return;
-    }
-    this.stats.unexpected++;
+    this.unexpected++;
     this.lastUnexpected = line.length > 40 ? line.substring(0, 40) : line;
-  }
-
-  private finalResult(line: string): boolean {
-    const c0 = line.charCodeAt(0);
-    if (c0 === 79 /* O */ && line === "OK") this.finish(AT_OK, 0);
-    else if (c0 === 69 /* E */ && line === "ERROR") this.finish(AT_ERROR, 0);
-    else if (c0 === 43 /* + */ && line.indexOf(CME) === 0) this.finish(AT_CME_ERROR, errNumber(line, CME));
-    else if (c0 === 43 && line.indexOf(CTM2M_ERR) === 0) this.finish(AT_CTM2M_ERROR, errNumber(line, CTM2M_ERR));
-    else return false;
-    return true;
-  }
-
-  private keep(line: string): void {
-    if (this.respCount < this.opts.maxLines) this.resp[this.respCount++] = line;
-    else this.stats.linesDropped++;
   }
 }
 
-/** The module's error number, or -1 when it sent text (AT+CMEE=2) or nothing usable. */
-function errNumber(line: string, prefix: string): number {
-  return intFrom(line, afterPrefix(line, prefix));
+/**
+ * A timer fired: the command's timeout, or (`guard`) the end of the stray-OK hold. A plain function, so
+ * no closure is made per timer (and a class cannot name itself on the device).
+ */
+function atTimer(e: At, guard: number): void {
+  if (guard) {
+    e.guardTimer = 0;
+    e.pump();
+    return;
+  }
+  e.timer = 0;
+  if (!e.inFlight) return;
+  if ((e.flags & AT_F_WAKE) !== 0 && !e.resent) {
+    // The first characters after a doze only wake the UART; the module never saw the command.
+    e.resent = 1;
+    e.wakeResends++;
+    e.lines = 0;
+    e.sent++;
+    e.timer = e.clock.setTimeout(atTimer, e.timeoutMs, e, 0);
+    e.uart.write(e.text + "\r");
+    return;
+  }
+  e.timeouts++;
+  e.finish(AT_TIMEOUT, 0);
+}
+
+/** The line without control bytes (CR/LF never reach here) and bytes >= 0x7F: the module speaks ASCII. */
+export function denoise(line: string): string {
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 32 || c > 126) {
+      if (i > from) out += line.substring(from, i);
+      from = i + 1;
+    }
+  }
+  return from === 0 ? line : out + line.substring(from);
 }

@@ -9,32 +9,31 @@ export function afterPrefix(line: string, prefix: string): number {
   return i;
 }
 
-/** Start index of comma-separated field `n` (0-based) counting from `from`, or -1. Quotes are respected. */
-export function fieldStart(line: string, from: number, n: number): number {
+/** Where the field found by the last fieldAt() ends (exclusive, trailing spaces dropped). */
+let fieldEnd = 0;
+
+/**
+ * Start of comma-separated field `n` (0-based) counting from `from`, or -1 when absent; its end is left in
+ * `fieldEnd`. Commas inside quotes do not count.
+ */
+function fieldAt(line: string, from: number, n: number): number {
   if (from < 0) return -1;
   let i = from;
   let quoted = false;
-  while (n > 0) {
-    if (i >= line.length) return -1;
+  let start = n === 0 ? from : -1;
+  for (; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === 34) quoted = !quoted;
-    else if (c === 44 && !quoted) n--;
-    i++;
+    else if (c === 44 && !quoted) {
+      if (start >= 0) break;
+      if (--n === 0) start = i + 1;
+    }
   }
-  while (i < line.length && line.charCodeAt(i) === 32) i++;
-  return i;
-}
-
-function fieldEnd(line: string, start: number): number {
-  let i = start;
-  let quoted = false;
-  while (i < line.length) {
-    const c = line.charCodeAt(i);
-    if (c === 34) quoted = !quoted;
-    else if (c === 44 && !quoted) break;
-    i++;
-  }
-  return i;
+  if (start < 0) return -1;
+  while (start < i && line.charCodeAt(start) === 32) start++;
+  while (i > start && line.charCodeAt(i - 1) === 32) i--;
+  fieldEnd = i;
+  return start;
 }
 
 /**
@@ -42,14 +41,11 @@ function fieldEnd(line: string, start: number): number {
  * digits, or longer than 9 digits (nothing the module sends is bigger; it also keeps the value exact).
  */
 export function intField(line: string, from: number, n: number): number {
-  const s = fieldStart(line, from, n);
-  if (s < 0) return -1;
-  const e = fieldEnd(line, s);
-  let end = e;
-  while (end > s && line.charCodeAt(end - 1) === 32) end--;
-  if (end === s || end - s > 9) return -1;
+  const s = fieldAt(line, from, n);
+  const e = fieldEnd;
+  if (s < 0 || e === s || e - s > 9) return -1;
   let v = 0;
-  for (let i = s; i < end; i++) {
+  for (let i = s; i < e; i++) {
     const d = line.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return -1;
     v = v * 10 + d;
@@ -59,19 +55,12 @@ export function intField(line: string, from: number, n: number): number {
 
 /** Field `n` after `from` as text with surrounding quotes removed, or undefined when missing. */
 export function textField(line: string, from: number, n: number): string | undefined {
-  const s = fieldStart(line, from, n);
-  if (s < 0 || s > line.length) return undefined;
-  let e = fieldEnd(line, s);
-  while (e > s && line.charCodeAt(e - 1) === 32) e--;
-  let b = s;
+  let b = fieldAt(line, from, n);
+  let e = fieldEnd;
+  if (b < 0) return undefined;
   if (e - b >= 2 && line.charCodeAt(b) === 34 && line.charCodeAt(e - 1) === 34) {
     b++;
     e--;
   }
   return line.substring(b, e);
-}
-
-/** Decimal integer from a whole string ("33"), or -1. Used for error numbers after a fixed prefix. */
-export function intFrom(line: string, from: number): number {
-  return intField(line, from, 0);
 }

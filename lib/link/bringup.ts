@@ -1,611 +1,304 @@
-// Bring-up states: power, AT sync, configuration, SIM, attach, APN fix, and the retry wait.
-// Each enter() starts what the state waits for; go() stops it on exit (timers, commands).
+// Bring-up states: Sync (AT until OK) and Configure (a script of rows); the network: AwaitAttach (signal
+// and PS registration, with the saved APN read when the network denies us), AwaitSim (only when attach
+// does not come), AwaitPdn (APN and IP); and ApnFix, the note's section 4.2 (a script). Queries that
+// only feed the log (IMEI, IMSI, operator) are not here: Ready asks them once, after the first delivery.
 
-import { AT_CME_ERROR, AT_OK, atResultText } from "../at/result";
+import { afterPrefix, intField, textField } from "../at/fields";
+import { AT_CME_ERROR, AT_ERROR, AT_OK, atResultText } from "../at/result";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
-import * as C from "../sim7020/commands";
-import { apnMatches, cgcontrdpBody, contrdpApn, contrdpIp, CPIN_NOT_READY, CPIN_READY, digitsLine, isRegistered, parseApnRead, parseCgact, parseCopsOperator, parseCpin, parseCpsms, parseCsq, parseIpr, parseRegStat, rssiToDbm } from "../sim7020/parse";
-import { cmdPsmOn, CMD_PSM_OFF, encodeActive, encodeTau } from "../sim7020/psm";
-import { handleCommon } from "./common";
-import { EV_AT, EV_CPIN, EV_START, EV_TIMER } from "./events";
-import { T_AUX, T_STATE, type Link, type StateDef } from "./machine";
-import { SCRIPT_DONE, SCRIPT_FAILED, scriptResult, scriptStart, stepName, STEP_FAIL, STEP_NEXT, type Step } from "./script";
-import { S_AEP_INIT, S_APN_FIX, S_AWAIT_ATTACH, S_AWAIT_SIM, S_CONFIGURE, S_POWER_ON, S_REGISTERING, S_SYNC } from "./states";
-import { countCode } from "./stats";
+import { apnMatches, CPIN_NOT_READY, CPIN_READY, parseContrdp, parseCpin, parseCsq } from "../sim7020/parse";
+import { psmBits } from "../sim7020/psm";
+import { Net } from "../sim7020/rows";
+import { EV_AT, EV_CPIN, EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_AUX, T_STATE } from "./events";
+import type { Link } from "./machine";
+import { S_AEP_INIT, S_APN_FIX, S_AWAIT_ATTACH, S_AWAIT_PDN, S_AWAIT_SIM, S_CONFIGURE, S_POWER_ON, S_SYNC } from "./states";
 
-/** PWRKEY pulse lengths and waits from the hardware design guide. */
-export const PWRKEY_ON_MS = 800;
-export const PWRKEY_OFF_MS = 1000;
-export const UART_READY_MS = 2000;
-export const OFF_BEFORE_ON_MS = 5500;
-const SYNC_TRIES = 10;
+const enum Up {
+  SYNC_TRIES = 10,
+  SYNC_GAP_MS = 500,
+  SIM_POLL_MS = 2000,
+  SIM_WAIT_MS = 30000,
+  ATTACH_POLL_FAST_MS = 2000,
+  ATTACH_POLL_SLOW_MS = 5000,
+  /** Attach not there after this long (or the module not searching): check the SIM. */
+  SIM_CHECK_AFTER_MS = 20000,
+  PDN_POLLS = 10,
+  CPIN_AFTER_CFUN_MS = 30000,
+}
+
+// Scratch bits (m.n). Configure: the rate is fixed, the PSM setting differs. ApnFix: the manual's APN
+// spelling was refused, +CPIN: READY came early.
+const enum Bit {
+  IPR_FIXED = 1,
+  PSM_WRITE = 2,
+  PLUS_RETRY = 1,
+  CPIN_SEEN = 2,
+}
+
 /**
- * After an MCU reset the module may still be answering the previous instance's command (we cannot
- * know): keep quiet this long before the first AT, so the two never overlap. Not after our own deep
- * sleep (we only sleep when nothing is in flight).
+ * The scripts, one row per step: Configure (echo off, the PSM notices and rate, PSM on or off as
+ * configured) and ApnFix (CFUN=0, the APN in the manual's spelling or the note's, CFUN=1). "" skips a
+ * step whose condition does not hold; "end" ends the script.
  */
-export const BOOT_QUIET_MS = 2500;
-const SYNC_GAP_MS = 500;
-const SIM_POLL_MS = 2000;
-const SIM_WAIT_MS = 30000;
-const ATTACH_POLL_FAST_MS = 2000;
-const ATTACH_POLL_SLOW_MS = 5000;
-const PDN_POLLS = 10;
-const CPIN_AFTER_CFUN_MS = 30000;
-const RESET_WAIT_MS = 10000;
-
-const CMD_SYNC = 1;
-const CMD_CPIN = 2;
-const CMD_CIMI = 3;
-const CMD_CSQ = 4;
-const CMD_CGREG = 5;
-const CMD_CEREG = 6;
-const CMD_CGACT = 7;
-const CMD_COPS = 8;
-const CMD_CGCONTRDP = 9;
-const CMD_RESET = 10;
-
-function isTimer(m: Link, ev: number, a: number, b: number, slot: number): boolean {
-  return ev === EV_TIMER && a === slot && m.timerIsLive(slot, b);
+function scriptRow(m: Link): string {
+  if (m.state === S_APN_FIX) {
+    switch (m.step) {
+      case 0:
+        return Net.CFUN_OFF;
+      case 1:
+        return (m.apnPlus ? Net.APN_WRITE_PLUS : Net.APN_WRITE) + CFG.network.apn + '"';
+      case 2:
+        return (m.n & Bit.PLUS_RETRY) !== 0 ? Net.APN_WRITE_PLUS + CFG.network.apn + '"' : "";
+      case 3:
+        return Net.CFUN_ON;
+    }
+    return "end";
+  }
+  switch (m.step) {
+    case 0:
+      return Net.ECHO_OFF;
+    case 1:
+      return CFG.network.psm.enabled ? Net.PSM_NOTICES_ON : "";
+    case 2:
+      // A fixed rate makes the module print RDY at boot (reboot evidence) and is advised before PSM.
+      return CFG.network.psm.enabled ? Net.IPR_READ : "";
+    case 3:
+      return CFG.network.psm.enabled && (m.n & Bit.IPR_FIXED) === 0 ? Net.IPR_WRITE + CFG.modem.baud : "";
+    case 4:
+      return Net.CPSMS_READ;
+    case 5:
+      if ((m.n & Bit.PSM_WRITE) === 0) return "";
+      return CFG.network.psm.enabled ? Net.CPSMS_ON + psmBits(CFG.network.psm.tauS, true) + '","' + psmBits(CFG.network.psm.activeS, false) + '"' : Net.CPSMS_OFF;
+  }
+  return "end";
 }
 
-function noop(): void {}
-
-// ---- Off ---------------------------------------------------------------------------------------------
-
-export const Off: StateDef = {
-  enter: function (m) {
-    m.ports.pins.pwrkey(false);
-  },
-  leave: noop,
-  handle: function (m, ev, a, b, c, d, s) {
-    if (ev === EV_START) {
-      m.stopRequested = false;
-      m.go(S_POWER_ON, "start");
-    } else handleCommon(m, ev, a, s);
-  },
-};
-
-// ---- PowerCycle: off pulse (or AT+CRESET without PWRKEY), the mandatory wait, then on ----------------
-
-export const PowerCycle: StateDef = {
-  enter: function (m) {
-    m.stats.powerCycles++;
-    if (!m.cfg.hasPwrkey) {
-      // Nothing to pull: ask the module to reset itself. It may still owe an answer to the command in
-      // flight: the engine holds AT+CRESET until then (resetting it now would put two in flight).
-      m.log(LOG_WARN, "no PWRKEY wired: resetting with AT+CRESET");
-      m.echoOff = false;
-      m.send(C.CMD_CRESET, C.AT_PLAIN, CMD_RESET);
-      m.setTimer(T_STATE, RESET_WAIT_MS);
-      m.step = 2;
-      return;
-    }
-    m.forgetModule(); // PWRKEY will switch it off: nothing in flight will be answered
-    if (m.cfg.hasStatus && m.ports.pins.status() === 0) {
-      m.step = 1; // already off: just respect the off time
-      m.noteOff();
-      m.setTimer(T_STATE, OFF_BEFORE_ON_MS);
-      return;
-    }
-    m.ports.pins.pwrkey(true);
-    m.setTimer(T_STATE, PWRKEY_OFF_MS);
-  },
-  leave: function (m) {
-    m.ports.pins.pwrkey(false);
-  },
-  handle: function (m, ev, a, b, c, d, s) {
-    if (ev === EV_AT) return; // AT+CRESET: answered or not, the wait decides
-    if (isTimer(m, ev, a, b, T_STATE)) {
-      if (m.step === 0) {
-        m.ports.pins.pwrkey(false);
-        m.noteOff();
-        m.step = 1;
-        m.setTimer(T_STATE, OFF_BEFORE_ON_MS);
-      } else if (m.step === 1) {
-        // Without STATUS we cannot tell on from off; Sync finds out and pulses once if nobody answers.
-        if (m.cfg.hasStatus) m.go(S_POWER_ON, "power-cycle: on again");
-        else {
-          m.blindPulseTried = false;
-          m.go(S_SYNC, "power-cycle: probing");
-        }
-      } else {
-        m.forgetModule(); // whatever it was saying before the reset is gone
-        m.go(S_SYNC, "after AT+CRESET");
-      }
-      return;
-    }
-    handleCommon(m, ev, a, s);
-  },
-};
-
-// ---- PowerOn: PWRKEY pulse when the module is off, then give the UART its 2 s ----------------------
-
-export const PowerOn: StateDef = {
-  enter: function (m) {
-    const pins = m.ports.pins;
-    const force = m.forcePulse;
-    m.forcePulse = false;
-    if (!m.cfg.hasPwrkey) {
-      m.go(S_SYNC, "no PWRKEY wired");
-      return;
-    }
-    const status = pins.status();
-    if (!force && (status === 1 || status < 0)) {
-      // Running, or unknown (no STATUS wire): a blind pulse could switch a running module off.
-      m.go(S_SYNC, status === 1 ? "STATUS high" : "no STATUS wired");
-      return;
-    }
-    // The guide wants 5 s between power-off and the next power-on. When we did not see it go off (MCU
-    // reset, power-down notice just now) we cannot know how long ago it was: wait the whole time.
-    const waitMs = m.offAtMs < 0 ? OFF_BEFORE_ON_MS : m.offAtMs + OFF_BEFORE_ON_MS - m.now();
-    if (waitMs > 0) {
-      m.step = 0;
-      m.setTimer(T_STATE, waitMs);
-      return;
-    }
-    pulseOn(m);
-  },
-  leave: function (m) {
-    m.ports.pins.pwrkey(false);
-  },
-  handle: function (m, ev, a, b, c, d, s) {
-    if (isTimer(m, ev, a, b, T_STATE)) {
-      if (m.step === 0) pulseOn(m);
-      else if (m.step === 1) {
-        m.ports.pins.pwrkey(false);
-        m.step = 2;
-        m.setTimer(T_STATE, UART_READY_MS);
-      } else m.go(S_SYNC, "powered on");
-      return;
-    }
-    handleCommon(m, ev, a, s);
-  },
-};
-
-function pulseOn(m: Link): void {
-  m.step = 1;
-  m.ports.pins.pwrkey(true);
-  m.setTimer(T_STATE, PWRKEY_ON_MS);
+/** Send the script's row at step m.step, skipping empty ones; false when the script has ended. */
+function scriptNext(m: Link): boolean {
+  for (;;) {
+    const row = scriptRow(m);
+    if (row === "end") return false;
+    if (row !== "") return m.send(row, 0);
+    m.step++;
+  }
 }
 
-// ---- Sync: AT until OK (auto-baud locks on it; the first may also just wake the UART) --------------
+// ---- Sync and Configure ------------------------------------------------------------------------------
 
-export const Sync: StateDef = {
-  enter: function (m) {
-    m.echoOff = false;
-    if (!m.bootQuietDone) {
-      m.bootQuietDone = true;
-      if (!m.warm) {
-        m.setTimer(T_STATE, BOOT_QUIET_MS);
-        return;
-      }
-    }
-    m.send(C.CMD_AT, C.AT_SYNC, CMD_SYNC);
-  },
-  leave: noop,
-  handle: function (m, ev, a, b, c, d, s) {
-    if (ev === EV_AT && a === CMD_SYNC) {
-      if (b === AT_OK) {
-        m.go(S_CONFIGURE, "AT answered");
-        return;
-      }
-      if (++m.polls < SYNC_TRIES) {
-        m.setTimer(T_STATE, SYNC_GAP_MS);
-        return;
-      }
-      if (m.cfg.hasPwrkey && !m.cfg.hasStatus && !m.blindPulseTried) {
+export function moduleUp(m: Link): void {
+  const ev = m.ev;
+  if (m.state === S_SYNC) {
+    // AT until OK: auto-baud locks on it; the first may also just wake the UART.
+    if (ev.type === EV_ENTER || (ev.type === EV_TIMER && ev.id === T_STATE)) {
+      if (ev.type === EV_ENTER) m.echoOff = 0;
+      m.send(Net.AT, 0);
+    } else if (ev.type === EV_AT) {
+      if (ev.code === AT_OK) m.go(S_CONFIGURE, "AT answered", 0);
+      else if (++m.n < Up.SYNC_TRIES) m.setTimer(T_STATE, Up.SYNC_GAP_MS);
+      else if (CFG.modem.pwrkeyPin !== null && CFG.modem.statusPin === null && !m.blindPulseTried) {
         // No STATUS wire: silence most likely means the module is off. One on-pulse, then try again.
-        m.blindPulseTried = true;
-        m.forcePulse = true;
-        m.go(S_POWER_ON, "no answer to AT: pulsing PWRKEY");
+        m.blindPulseTried = 1;
+        m.go(S_POWER_ON, "no answer to AT: pulsing PWRKEY", OPT_FORCE_PULSE);
+      } else {
+        m.cause("sync");
+        m.fail("module does not answer AT", false, -1, 0);
+      }
+    }
+    return;
+  }
+  if (ev.type === EV_ENTER) {
+    m.simChecked = 0;
+    scriptNext(m);
+    return;
+  }
+  if (ev.type !== EV_AT) return;
+  const ok = ev.code === AT_OK;
+  if (m.step === 0) {
+    if (!ok) {
+      m.cause("configure");
+      m.fail("configure: ATE0 " + atResultText(ev.code, ev.err), false, -1, 0);
+      return;
+    }
+    m.echoOff = 1;
+  } else if (m.step === 2) {
+    if (ok && intField(ev.text, afterPrefix(ev.text, "+IPR:"), 0) > 0) m.n |= Bit.IPR_FIXED;
+  } else if (m.step === 4) {
+    // +CPSMS: <mode>,[...],"<T3412>","<T3324>": write only what differs (the module keeps it in flash).
+    const i = afterPrefix(ev.text, "+CPSMS:");
+    const mode = ok && i >= 0 ? intField(ev.text, i, 0) : -1;
+    if (mode < 0) {
+      if (CFG.network.psm.enabled) m.n |= Bit.PSM_WRITE;
+    } else if (!CFG.network.psm.enabled ? mode !== 0 : mode !== 1 || textField(ev.text, i, 3) !== psmBits(CFG.network.psm.tauS, true) || textField(ev.text, i, 4) !== psmBits(CFG.network.psm.activeS, false)) m.n |= Bit.PSM_WRITE;
+  } else if (!ok) m.log(LOG_WARN, "configure step refused: " + atResultText(ev.code, ev.err));
+  m.step++;
+  if (!scriptNext(m)) m.go(S_AWAIT_ATTACH, "configured", 0);
+}
+
+// ---- The network: AwaitAttach, AwaitSim, AwaitPdn ----------------------------------------------------
+
+// Command ids.
+const enum C {
+  CSQ = 1,
+  CGREG = 2,
+  CEREG = 3,
+  APN_READ = 4,
+  APN_READ_PLUS = 5,
+  CMEE = 6,
+  CPIN = 7,
+  CGCONTRDP = 8,
+}
+
+export function network(m: Link): void {
+  const ev = m.ev;
+  const st = m.state;
+  const t = ev.type;
+  if (t === EV_TIMER && ev.id === T_AUX) {
+    if (st === S_AWAIT_SIM) {
+      m.cause("simtimeout");
+      m.fail("SIM not ready in " + Up.SIM_WAIT_MS / 1000 + " s", false, -1, 0);
+    } else {
+      m.cause("attach");
+      if (m.apnFixes === 0) m.go(S_APN_FIX, "no attach in " + CFG.network.attachTimeoutS + " s", 0);
+      else m.fail("no attach in " + CFG.network.attachTimeoutS + " s", false, -1, 0);
+    }
+    return;
+  }
+  if (t === EV_ENTER || t === EV_TIMER) {
+    if (st === S_AWAIT_PDN) m.send(Net.CGCONTRDP, C.CGCONTRDP);
+    else if (st === S_AWAIT_SIM) {
+      if (t === EV_ENTER) {
+        // Numeric errors only matter here: +CME ERROR: 10 is "no SIM" (the module forgets CMEE at boot).
+        m.simChecked = 1;
+        m.setTimer(T_AUX, Up.SIM_WAIT_MS);
+        m.send(Net.CMEE_NUMERIC, C.CMEE);
+      }
+      m.send(Net.CPIN, C.CPIN);
+    } else {
+      if (t === EV_ENTER) m.setTimer(T_AUX, CFG.network.attachTimeoutS * 1000);
+      m.send(Net.CSQ, C.CSQ);
+      m.send(Net.CGREG, C.CGREG);
+    }
+    return;
+  }
+  if (t === EV_CPIN) {
+    if (st === S_AWAIT_SIM && ev.code === CPIN_READY) m.go(S_AWAIT_ATTACH, "SIM ready", 0);
+    return;
+  }
+  if (t !== EV_AT) return;
+  const ok = ev.code === AT_OK;
+  switch (ev.id) {
+    case C.CSQ:
+      if (ok && parseCsq(ev.text) >= 0) m.info.rssi = parseCsq(ev.text);
+      return;
+    case C.CGREG:
+    case C.CEREG: {
+      const stat = ok ? intField(ev.text, afterPrefix(ev.text, ev.id === C.CGREG ? "+CGREG:" : "+CEREG:"), 1) : -1;
+      if (stat === 1 || stat === 5) {
+        m.log(LOG_INFO, "attached (" + (stat === 5 ? "roaming" : "home") + "), rssi " + m.info.rssi + " (" + (m.info.rssi <= 31 ? -113 + 2 * m.info.rssi : 0) + " dBm)");
+        m.go(S_AWAIT_PDN, "attached", 0);
+      } else if (ev.id === C.CGREG && stat !== 2) m.send(Net.CEREG, C.CEREG); // NB-IoT is EPS: CEREG may know better (not while searching)
+      else if (stat === 3 && m.apnFixes === 0 && m.n === 0) {
+        // Denied: a wrong saved APN is the usual cause. Read it (the manual's spelling first).
+        m.log(LOG_WARN, "network denied registration (stat 3): checking the saved APN");
+        m.n = 1;
+        m.send(m.apnPlus ? Net.APN_READ_PLUS : Net.APN_READ, m.apnPlus ? C.APN_READ_PLUS : C.APN_READ);
+      } else if (!m.simChecked && (stat <= 0 || m.now() - m.t0 >= Up.SIM_CHECK_AFTER_MS)) {
+        // Not searching (stat 0), or no attach for a while: is there a SIM at all?
+        m.go(S_AWAIT_SIM, "not attached (stat " + stat + "): checking the SIM", 0);
+      } else m.setTimer(T_STATE, m.now() - m.t0 < 30000 ? Up.ATTACH_POLL_FAST_MS : Up.ATTACH_POLL_SLOW_MS);
+      return;
+    }
+    case C.APN_READ:
+    case C.APN_READ_PLUS: {
+      if (!ok && ev.id === C.APN_READ) {
+        // Firmware that knows only the note's spelling answers ERROR: ask that way, and fix that way.
+        m.apnPlus = 1;
+        m.send(Net.APN_READ_PLUS, C.APN_READ_PLUS);
         return;
       }
-      countCode(m.stats, "sync");
-      m.fail("module does not answer AT", false);
+      const i = afterPrefix(ev.text, ev.id === C.APN_READ ? "*MCGDEFCONT:" : "+MCGDEFCONT:");
+      const saved = ok && i >= 0 ? textField(ev.text, i, 1) || "" : "";
+      if (saved !== "" && saved.toLowerCase() !== CFG.network.apn.toLowerCase()) m.go(S_APN_FIX, 'saved APN "' + saved + '" is not "' + CFG.network.apn + '"', 0);
+      else m.setTimer(T_STATE, Up.ATTACH_POLL_SLOW_MS);
       return;
     }
-    if (isTimer(m, ev, a, b, T_STATE)) {
-      m.send(C.CMD_AT, C.AT_SYNC, CMD_SYNC);
-      return;
-    }
-    handleCommon(m, ev, a, s);
-  },
-};
-
-// ---- Configure: echo off, numeric errors, identity, PSM, the saved APN ------------------------------
-
-// Declared before the tables that use them: the device does not hoist function declarations.
-function optional(m: Link, code: number, errNo: number): number {
-  if (code !== AT_OK) m.log(LOG_WARN, "step refused: " + atResultText(code, errNo));
-  return STEP_NEXT;
-}
-
-function lineList(m: Link): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < m.lineCount(); i++) out.push(m.line(i));
-  return out;
-}
-
-function psmWanted(m: Link): boolean {
-  return m.cfg.psm.enabled;
-}
-
-const CONFIGURE: Step[] = [
-  {
-    cmd: C.CMD_ECHO_OFF,
-    spec: C.AT_PLAIN,
-    done: function (m, code) {
-      if (code !== AT_OK) return STEP_FAIL;
-      m.echoOff = true;
-      return STEP_NEXT;
-    },
-  },
-  { cmd: C.CMD_CMEE_NUMERIC, spec: C.AT_PLAIN },
-  {
-    cmd: C.CMD_CGSN,
-    spec: C.CGSN,
-    when: function (m) {
-      return m.imei === "";
-    },
-    done: function (m, code) {
-      if (code === AT_OK) {
-        m.imei = digitsLine(lineList(m), "+CGSN:");
-        m.log(LOG_INFO, "IMEI " + (m.imei || "unreadable") + " (the endpoint name on AEP is built from it)");
-      }
-      return STEP_NEXT;
-    },
-  },
-  { cmd: C.CMD_PSM_NOTICES_ON, spec: C.AT_PLAIN, when: psmWanted, done: optional },
-  {
-    // A fixed rate makes the module print RDY at boot (reboot evidence) and is advised before PSM.
-    cmd: C.CMD_IPR_READ,
-    spec: C.IPR_READ,
-    when: psmWanted,
-    done: function (m, code, errNo, line) {
-      m.iprFixed = code === AT_OK && parseIpr(line) > 0;
-      return STEP_NEXT;
-    },
-  },
-  {
-    cmd: function (m) {
-      return C.cmdIprWrite(m.cfg.baud);
-    },
-    spec: C.AT_PLAIN,
-    when: function (m) {
-      return psmWanted(m) && !m.iprFixed && m.cfg.baud > 0;
-    },
-    done: optional,
-  },
-  {
-    cmd: C.CMD_CPSMS_READ,
-    spec: C.CPSMS_READ,
-    done: function (m, code, errNo, line) {
-      const cur = code === AT_OK ? parseCpsms(line) : undefined;
-      const psm = m.cfg.psm;
-      if (!cur) m.psmWrite = psm.enabled;
-      else if (!psm.enabled) m.psmWrite = cur.mode !== 0;
-      else m.psmWrite = cur.mode !== 1 || cur.tau !== encodeTau(psm.tauS) || cur.active !== encodeActive(psm.activeS);
-      return STEP_NEXT;
-    },
-  },
-  {
-    cmd: function (m) {
-      return m.cfg.psm.enabled ? cmdPsmOn(m.cfg.psm.tauS, m.cfg.psm.activeS) : CMD_PSM_OFF;
-    },
-    spec: C.AT_PLAIN,
-    when: function (m) {
-      return m.psmWrite;
-    },
-    done: function (m, code, errNo) {
-      if (code !== AT_OK) m.log(LOG_WARN, "AT+CPSMS refused: " + atResultText(code, errNo));
-      return STEP_NEXT;
-    },
-  },
-  {
-    cmd: C.CMD_APN_READ,
-    spec: C.APN_READ,
-    done: function (m, code, errNo, line) {
-      m.apnSaved = code === AT_OK ? parseApnRead(line) : undefined;
-      if (code !== AT_OK) m.apnPlus = true;
-      return STEP_NEXT;
-    },
-  },
-  {
-    cmd: C.CMD_APN_READ_PLUS,
-    spec: C.APN_READ_PLUS,
-    when: function (m) {
-      return m.apnSaved === undefined && m.apnPlus;
-    },
-    done: function (m, code, errNo, line) {
-      if (code === AT_OK) m.apnSaved = parseApnRead(line);
-      return STEP_NEXT;
-    },
-  },
-];
-
-/**
- * After our own deep sleep the module kept everything: echo and error format, the signal for the
- * report, then straight to the session.
- */
-const CONFIGURE_WARM: Step[] = [
-  CONFIGURE[0],
-  CONFIGURE[1],
-  {
-    cmd: C.CMD_CSQ,
-    spec: C.CSQ,
-    done: function (m, code, errNo, line) {
-      if (code === AT_OK && parseCsq(line) >= 0) m.rssi = parseCsq(line);
-      return STEP_NEXT;
-    },
-  },
-];
-
-export const Configure: StateDef = {
-  enter: function (m) {
-    m.apnSaved = undefined;
-    m.apnPlus = false;
-    m.psmWrite = false;
-    scriptStart(m, m.warm ? CONFIGURE_WARM : CONFIGURE);
-  },
-  leave: noop,
-  handle: function (m, ev, a, b, c, d, s) {
-    if (ev === EV_AT && m.warm) {
-      const r = scriptResult(m, CONFIGURE_WARM, b, c, s);
-      if (r === SCRIPT_FAILED) {
-        m.warm = false;
-        m.go(S_CONFIGURE, "warm start failed; full bring-up");
-      } else if (r === SCRIPT_DONE) m.go(S_REGISTERING, "warm start: checking the session");
-      return;
-    }
-    if (ev === EV_AT) {
-      const r = scriptResult(m, CONFIGURE, b, c, s);
-      if (r === SCRIPT_FAILED) {
-        countCode(m.stats, "configure");
-        m.fail("configure: " + stepName(m, CONFIGURE) + " " + atResultText(b, c), false);
-      } else if (r === SCRIPT_DONE) {
-        const saved = m.apnSaved;
-        if (saved !== undefined && saved.toLowerCase() !== m.cfg.apn.toLowerCase() && m.apnFixes === 0) {
-          m.go(S_APN_FIX, "saved APN \"" + saved + "\" is not \"" + m.cfg.apn + "\"");
-        } else m.go(S_AWAIT_SIM, "configured");
-      }
-      return;
-    }
-    handleCommon(m, ev, a, s);
-  },
-};
-
-// ---- ApnFix: the application note's section 4.2 -----------------------------------------------------
-
-const APN_FIX: Step[] = [
-  { cmd: C.CMD_CFUN_OFF, spec: C.CFUN },
-  {
-    cmd: function (m) {
-      return C.cmdApnWrite(m.cfg.apn, false);
-    },
-    spec: C.AT_PLAIN,
-    done: function (m, code) {
-      // The manual's spelling first; firmware that only knows the note's spelling answers ERROR.
-      m.apnWritten = code === AT_OK;
-      if (!m.apnWritten) m.apnPlus = true;
-      return STEP_NEXT;
-    },
-  },
-  {
-    cmd: function (m) {
-      return C.cmdApnWrite(m.cfg.apn, true);
-    },
-    spec: C.AT_PLAIN,
-    when: function (m) {
-      return !m.apnWritten;
-    },
-    done: function (m, code, errNo) {
-      m.apnWritten = code === AT_OK;
-      if (!m.apnWritten) m.log(LOG_ERROR, "the module refused both APN commands: " + atResultText(code, errNo));
-      return STEP_NEXT; // the radio must come back on either way
-    },
-  },
-  { cmd: C.CMD_CFUN_ON, spec: C.CFUN },
-];
-
-export const ApnFix: StateDef = {
-  enter: function (m) {
-    m.apnFixes++;
-    m.stats.apnFixes++;
-    m.cpinReady = false;
-    m.apnWritten = false;
-    m.log(LOG_WARN, "setting APN \"" + m.cfg.apn + "\" (CFUN=0, APN, CFUN=1)");
-    scriptStart(m, APN_FIX);
-  },
-  leave: noop,
-  handle: function (m, ev, a, b, c, d, s) {
-    if (ev === EV_AT) {
-      const r = scriptResult(m, APN_FIX, b, c, s);
-      if (r === SCRIPT_FAILED) m.fail("APN fix: " + stepName(m, APN_FIX) + " " + atResultText(b, c), false);
-      else if (r === SCRIPT_DONE) {
-        if (m.cpinReady) m.go(S_AWAIT_SIM, "radio back on");
-        else m.setTimer(T_STATE, CPIN_AFTER_CFUN_MS);
-      }
-      return;
-    }
-    if (ev === EV_CPIN) {
-      if (a === CPIN_READY) {
-        m.cpinReady = true;
-        if (!m.at.busy() && m.timerRunning(T_STATE)) m.go(S_AWAIT_SIM, "radio back on");
-      }
-      return;
-    }
-    if (isTimer(m, ev, a, b, T_STATE)) {
-      m.go(S_AWAIT_SIM, "no +CPIN: READY after CFUN=1; asking");
-      return;
-    }
-    handleCommon(m, ev, a, s);
-  },
-};
-
-// ---- AwaitSim: AT+CPIN? until READY; no SIM is reported and retried slowly ---------------------------
-
-export const AwaitSim: StateDef = {
-  enter: function (m) {
-    m.send(C.CMD_CPIN, C.CPIN, CMD_CPIN);
-    m.setTimer(T_AUX, SIM_WAIT_MS);
-  },
-  leave: noop,
-  handle: function (m, ev, a, b, c, d, s) {
-    if (ev === EV_AT && a === CMD_CPIN) {
-      const v = b === AT_OK ? parseCpin(s) : -1;
-      if (v === CPIN_READY) {
-        if (m.imsi === "") m.send(C.CMD_CIMI, C.CIMI, CMD_CIMI);
-        else m.go(S_AWAIT_ATTACH, "SIM ready");
-        return;
-      }
-      if (b === AT_CME_ERROR && c === 10) {
-        countCode(m.stats, "cme10");
+    case C.CPIN: {
+      // AwaitSim: AT+CPIN? until READY; no SIM is reported and retried slowly.
+      const v = ok ? parseCpin(ev.text) : -1;
+      if (v === CPIN_READY) m.go(S_AWAIT_ATTACH, "SIM ready", 0);
+      else if (ev.code === AT_CME_ERROR && ev.err === 10) {
+        m.cause("cme10");
         m.log(LOG_ERROR, "no SIM card (+CME ERROR: 10): insert one; retrying slowly");
-        m.fail("no SIM", true);
-        return;
-      }
-      if (v >= 0 && v !== CPIN_NOT_READY) {
-        countCode(m.stats, "simlocked");
-        m.log(LOG_ERROR, "SIM needs a PIN/PUK (" + s + "): this firmware cannot unlock it");
-        m.fail("SIM locked", true);
-        return;
-      }
-      m.setTimer(T_STATE, SIM_POLL_MS);
+        m.fail("no SIM", true, -1, 0);
+      } else if (v >= 0 && v !== CPIN_NOT_READY) {
+        m.cause("simlocked");
+        m.log(LOG_ERROR, "SIM needs a PIN/PUK (" + ev.text + "): this firmware cannot unlock it");
+        m.fail("SIM locked", true, -1, 0);
+      } else m.setTimer(T_STATE, Up.SIM_POLL_MS);
       return;
     }
-    if (ev === EV_AT && a === CMD_CIMI) {
-      m.imsi = b === AT_OK ? digitsLine(lineList(m), "+CIMI:") : "";
-      m.log(LOG_INFO, "IMSI " + (m.imsi || "unreadable"));
-      m.go(S_AWAIT_ATTACH, "SIM ready");
-      return;
-    }
-    if (ev === EV_CPIN) {
-      if (a === CPIN_READY && !m.at.busy()) m.send(C.CMD_CPIN, C.CPIN, CMD_CPIN);
-      return;
-    }
-    if (isTimer(m, ev, a, b, T_STATE)) {
-      m.send(C.CMD_CPIN, C.CPIN, CMD_CPIN);
-      return;
-    }
-    if (isTimer(m, ev, a, b, T_AUX)) {
-      countCode(m.stats, "simtimeout");
-      m.fail("SIM not ready in " + SIM_WAIT_MS / 1000 + " s", false);
-      return;
-    }
-    handleCommon(m, ev, a, s);
-  },
-};
-
-// ---- AwaitAttach: signal and PS attach, then the PDN; operator, APN and IP are logged ---------------
-
-function pollAttach(m: Link): void {
-  m.step = 0;
-  m.send(C.CMD_CSQ, C.CSQ, CMD_CSQ);
-  m.send(C.CMD_CGREG, C.CGREG, CMD_CGREG);
-}
-
-function nextPoll(m: Link): void {
-  m.polls++;
-  m.setTimer(T_STATE, m.now() - m.attachStartMs < 30000 ? ATTACH_POLL_FAST_MS : ATTACH_POLL_SLOW_MS);
-}
-
-function attached(m: Link): void {
-  m.step = 1;
-  m.polls = 0;
-  m.send(C.CMD_CGACT, C.CGACT, CMD_CGACT);
-}
-
-export const AwaitAttach: StateDef = {
-  enter: function (m) {
-    m.attachStartMs = m.now();
-    m.deniedLogged = false;
-    m.setTimer(T_AUX, m.cfg.attachTimeoutS * 1000);
-    pollAttach(m);
-  },
-  leave: noop,
-  handle: function (m, ev, a, b, c, d, s) {
-    if (ev === EV_AT) {
-      if (a === CMD_CSQ) {
-        if (b === AT_OK) m.rssi = parseCsq(s);
-        return;
-      }
-      if (a === CMD_CGREG || a === CMD_CEREG) {
-        const stat = b === AT_OK ? parseRegStat(s, a === CMD_CGREG ? "+CGREG:" : "+CEREG:") : -1;
-        if (isRegistered(stat)) {
-          m.log(LOG_INFO, "attached (" + (stat === 5 ? "roaming" : "home") + "), rssi " + m.rssi + " (" + rssiToDbm(m.rssi) + " dBm)");
-          attached(m);
-        } else if (a === CMD_CGREG) {
-          m.send(C.CMD_CEREG, C.CEREG, CMD_CEREG); // NB-IoT is EPS: CEREG may know better
-        } else {
-          if (stat === 3 && !m.deniedLogged) {
-            m.deniedLogged = true;
-            m.log(LOG_WARN, "network denied registration (stat 3): wrong APN or SIM not provisioned for NB-IoT?");
-          }
-          nextPoll(m);
-        }
-        return;
-      }
-      if (a === CMD_CGACT) {
-        if (b === AT_OK && parseCgact(s) === 1) {
-          m.send(C.CMD_COPS, C.COPS, CMD_COPS);
-        } else if (++m.polls < PDN_POLLS) m.setTimer(T_STATE, ATTACH_POLL_FAST_MS);
+    case C.CGCONTRDP: {
+      // AwaitPdn: the default PDN comes up by itself at attach; AT+CGCONTRDP shows its APN and IP.
+      const got = ok ? parseContrdp(m.at.resp) : ["", ""];
+      if (got[1] === "") {
+        // Bare OK: no context yet.
+        if (++m.n < Up.PDN_POLLS) m.setTimer(T_STATE, Up.ATTACH_POLL_FAST_MS);
         else {
-          countCode(m.stats, "pdn");
-          m.fail("PDN not active", false);
+          m.cause("pdn");
+          m.fail("PDN not active", false, -1, 0);
         }
         return;
       }
-      if (a === CMD_COPS) {
-        if (b === AT_OK) m.operator = parseCopsOperator(s);
-        m.send(C.CMD_CGCONTRDP, C.CGCONTRDP, CMD_CGCONTRDP);
-        return;
-      }
-      if (a === CMD_CGCONTRDP) {
-        const body = b === AT_OK ? cgcontrdpBody(lineList(m)) : "";
-        m.networkApn = contrdpApn(body);
-        m.ip = contrdpIp(body);
-        m.log(LOG_INFO, "network: operator " + (m.operator || "?") + ", APN " + (m.networkApn || "?") + ", IP " + (m.ip || "?"));
-        if (m.networkApn !== "" && !apnMatches(m.cfg.apn, m.networkApn) && m.apnFixes === 0) {
-          m.go(S_APN_FIX, "network APN \"" + m.networkApn + "\" is not \"" + m.cfg.apn + "\"");
+      m.info.apn = got[0];
+      m.info.ip = got[1];
+      m.log(LOG_INFO, "network: APN " + (got[0] || "?") + ", IP " + got[1]);
+      if (got[0] !== "" && !apnMatches(CFG.network.apn, got[0])) {
+        if (m.apnFixes === 0) {
+          m.go(S_APN_FIX, 'network APN "' + got[0] + '" is not "' + CFG.network.apn + '"', 0);
           return;
         }
-        if (m.networkApn !== "" && !apnMatches(m.cfg.apn, m.networkApn)) m.log(LOG_WARN, "network APN still differs after the APN fix; going on");
-        m.go(S_AEP_INIT, "PDN active");
-        return;
+        m.log(LOG_WARN, "network APN still differs after the APN fix; going on");
       }
-      return;
+      m.go(S_AEP_INIT, "PDN active", 0);
     }
-    if (isTimer(m, ev, a, b, T_STATE)) {
-      if (m.step === 0) pollAttach(m);
-      else m.send(C.CMD_CGACT, C.CGACT, CMD_CGACT);
-      return;
-    }
-    if (isTimer(m, ev, a, b, T_AUX)) {
-      countCode(m.stats, "attach");
-      if (m.apnFixes === 0) m.go(S_APN_FIX, "no attach in " + m.cfg.attachTimeoutS + " s");
-      else m.fail("no attach in " + m.cfg.attachTimeoutS + " s", false);
-      return;
-    }
-    handleCommon(m, ev, a, s);
-  },
-};
+  }
+}
 
-// ---- RetryWait: the jittered delay before retrying a failed step -------------------------------------
+// ---- ApnFix: the application note's section 4.2 ----------------------------------------------------
 
-export const RetryWait: StateDef = {
-  enter: function (m) {
-    m.log(m.retryLong ? LOG_ERROR : LOG_WARN, "retry in " + Math.round(m.retryDelayMs / 1000) + " s (failure " + m.failures + ", " + m.stepFailures + " in a row at this step)");
-    m.setTimer(T_STATE, m.retryDelayMs);
-  },
-  leave: noop,
-  handle: function (m, ev, a, b, c, d, s) {
-    if (isTimer(m, ev, a, b, T_STATE)) {
-      m.go(m.retryTarget, "retry");
-      return;
+export function apnFix(m: Link): void {
+  const ev = m.ev;
+  if (ev.type === EV_ENTER) {
+    m.apnFixes++;
+    m.stats.apnFixes++;
+    m.log(LOG_WARN, 'setting APN "' + CFG.network.apn + '" (CFUN=0, APN, CFUN=1)');
+    scriptNext(m);
+    return;
+  }
+  if (ev.type === EV_CPIN) {
+    // +CPIN: READY after CFUN=1: the radio is back. Before the script has ended it is only noted.
+    if (ev.code === CPIN_READY) {
+      if (m.step > 3) m.go(S_AWAIT_ATTACH, "radio back on", 0);
+      else m.n |= Bit.CPIN_SEEN;
     }
-    handleCommon(m, ev, a, s);
-  },
-};
-
-export { isTimer, noop, lineList };
+    return;
+  }
+  if (ev.type === EV_TIMER && ev.id === T_STATE) {
+    m.go(S_AWAIT_ATTACH, "no +CPIN: READY after CFUN=1; asking", 0);
+    return;
+  }
+  if (ev.type !== EV_AT) return;
+  if (m.step === 1 || m.step === 2) {
+    if (ev.code === AT_ERROR && m.step === 1 && !m.apnPlus) {
+      m.apnPlus = 1;
+      m.n |= Bit.PLUS_RETRY;
+    } else if (ev.code !== AT_OK) m.log(LOG_ERROR, "the module refused the APN command: " + atResultText(ev.code, ev.err)); // the radio must come back on either way
+  } else if (ev.code !== AT_OK) {
+    m.fail("APN fix: " + (m.step === 0 ? "AT+CFUN=0 " : "AT+CFUN=1 ") + atResultText(ev.code, ev.err), false, -1, 0);
+    return;
+  }
+  m.step++;
+  if (scriptNext(m)) return;
+  if ((m.n & Bit.CPIN_SEEN) !== 0) m.go(S_AWAIT_ATTACH, "radio back on", 0);
+  else m.setTimer(T_STATE, Up.CPIN_AFTER_CFUN_MS);
+}

@@ -1,34 +1,29 @@
-// The link state machine: one post() entry run to completion, enter/leave/handle per state, one go()
-// that changes state and logs `from -> to (reason)`, timers and AT commands owned by the state that
-// started them (cleared by go()), a retry table with jitter and escalation, and a liveness supervisor.
-// State behaviour lives in bringup.ts and session.ts; this file is the mechanism.
+// The link machine's mechanism: one post() entry run to completion; one dispatch that does the shared
+// bookkeeping (downlinks, reboot evidence, power loss, PSM notices, requests, statistics, the liveness
+// supervisor) once before the state's handler; one go() that leaves a state, stops its timers and
+// commands, enters the next and logs `from -> to (reason)`; the retry table with escalation; the
+// registration rate guard. What each state does is in power.ts, bringup.ts, session.ts and ready.ts.
 
-import { AtEngine, AT_ENGINE_DEFAULTS, type AtSpec, type UrcEntry } from "../at/engine";
+import { At, type AtOwner } from "../at/engine";
 import { AT_CANCELLED, atResultText } from "../at/result";
+import { CTM2M_STRAY_OK_MS, OP_PSM } from "../aep/codes";
+import { Aep, redact } from "../aep/ctm2m";
 import { LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pins, type Random, type Uart } from "../ports";
-import { EV_AT, EV_ECHO, EV_START, EV_SUPERVISOR, EV_TIMER, EVENT_NAMES } from "./events";
-import { ESCALATE_POWER_CYCLE, ESCALATE_RESTART, escalation, LONG_DELAYS_S, RETRY_DELAYS_S, retryDelayMs } from "./retry";
-import { S_OFF, S_PAUSED, S_POWER_CYCLE, S_POWER_ON, S_READY, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stageOf, STATE_NAMES } from "./states";
-import { LinkStats, newLinkStats } from "./stats";
-import type { DataPath, LinkApi, LinkConfig, LinkListener } from "./types";
-import { makeUrcTable } from "./urc";
+import { CPIN_NOT_READY, CPIN_READY } from "../sim7020/parse";
+import {
+  EV_AT, EV_CPIN, EV_DOWNLINK, EV_NOTICE, EV_POWER_DOWN, EV_PSM, EV_REBOOT, EV_START, EV_STOP, EV_TIMER,
+  EV_ENTER, EV_LEAVE, EV_UNDERVOLTAGE, EV_UPLINK, OPT_FORCE_PULSE, OPT_REBOOT, START_WARM, T_SUPERVISOR, type LinkEvent,
+} from "./events";
+import { POWER_CYCLE_AFTER, REG_GUARD_BURST, REG_GUARD_EVERY_MS, RESTART_AFTER } from "./retry";
+import { S_APN_FIX, S_AWAIT_SIM, S_BOOT_WAIT, S_DEREGISTERING, S_OFF, S_OFF_WAIT, S_PAUSED, S_POWER_OFF, S_POWER_ON, S_QUIET, S_READY, S_RESETTING, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stateName } from "./states";
+import type { LinkStats } from "./stats";
+import { urcLine } from "./urc";
+import { Uplink, type UplinkQueue } from "./uplink";
 
-/** A state: what it starts on entry, stops on exit, and how it reacts to each event. */
-export interface StateDef {
-  enter(m: Link): void;
-  leave(m: Link): void;
-  handle(m: Link, ev: number, a: number, b: number, c: number, d: number, s: string): void;
+/** Boot lines of one reboot (RDY, +CFUN: 1, +CPIN: READY, *MATREADY) arrive within this window. */
+const enum Mech {
+  REBOOT_DEDUP_MS = 10000,
 }
-
-// Timer slots: all owned by the current state and cleared by go().
-export const T_STATE = 0;
-export const T_AUX = 1;
-export const T_DATA = 2;
-const TIMER_SLOTS = 3;
-
-const EVENT_QUEUE = 32;
-/** The module may doze this long after its last line (its own idle timer is about 5 s). */
-const DOZE_AFTER_MS = 4000;
 
 export interface LinkPorts {
   uart: Uart;
@@ -38,448 +33,477 @@ export interface LinkPorts {
   random: Random;
 }
 
-function timerFn(m: Link, slot: number): () => void {
-  return function () {
-    m.timerFired(slot);
-  };
+/**
+ * What the link tells the application (the Device's listener), straight from the machine. Methods on one
+ * object, not closures: nothing is allocated per event.
+ */
+export interface LinkOwner {
+  linkState(from: number, to: number, reason: string): void;
+  /** The platform confirmed uplink `seq` (CON: ACK; NON: sent). */
+  linkDelivered(seq: number): void;
+  /** Uplink `seq` was dropped: the module refused it, or the platform rejected it three times (set aside). */
+  linkDropped(seq: number, why: string): void;
 }
 
-export class Link implements LinkApi {
-  readonly at: AtEngine;
-  readonly cfg: LinkConfig;
+/** Where downlinks go (the Device: it decodes and answers them). */
+export interface DownlinkSink {
+  linkDownlink(hex: string): void;
+}
+
+/** What the link has learnt about the module and the network: read it, never write it. */
+export interface LinkInfo {
+  imei: string;
+  imsi: string;
+  /** AT+CSQ rssi 0..31, 99 unknown. */
+  rssi: number;
+  operator: string;
+  /** The APN the network gave (AT+CGCONTRDP). */
+  apn: string;
+  ip: string;
+  /** The module said ENTER PSM (or went silent in PSM) and has not woken since. */
+  asleep: boolean;
+}
+
+/** The state handlers, one function (table.ts): it reads the event from m.ev. */
+export type StateHandler = (m: Link) => void;
+
+/**
+ * The machine. Flags are numbers, 0 or 1: on the device a boolean property costs two JsVars, a small
+ * integer one.
+ */
+export class Link implements AtOwner {
+  readonly at: At;
   readonly ports: LinkPorts;
   readonly stats: LinkStats;
-  readonly listener: LinkListener;
-  dataPath: DataPath | undefined;
-  private table: StateDef[];
+  readonly info: LinkInfo;
+  /** The Ready state's data path. */
+  readonly up: Uplink;
+  readonly owner: LinkOwner;
+  private downlinks: DownlinkSink;
+  private handler: StateHandler;
 
   state: number;
-  /** Bumped on every state change: AT results and timers from an older epoch are dropped. */
-  epoch: number;
-  reason: string;
+  /** Bumped on every state change: AT results from an older state are dropped. */
+  private epoch: number;
+  /** The event being handled (one object, reused); EV_LEAVE / EV_ENTER while go() runs. */
+  ev: LinkEvent;
+  private dispatching: number;
+  /** An uplink was queued while an event was being handled (the only event posted from inside one). */
+  private uplinkPending: number;
 
-  // Event ring (parallel arrays: posting allocates nothing).
-  private evType: number[];
-  private evA: number[];
-  private evB: number[];
-  private evC: number[];
-  private evD: number[];
-  private evS: string[];
-  private evHead: number;
-  private evLen: number;
-  private dispatching: boolean;
+  // The current state's scratch, zeroed by go(): what a state counts or remembers while it waits.
+  step: number;
+  n: number;
+  /** When the state was entered. */
+  t0: number;
+  /** The option the state was entered with (OPT_*, or a state's own value: Paused gets its seconds). */
+  opt: number;
 
-  private timerId: number[];
-  private timerGen: number[];
+  timerId: number[];
   private timerDue: number[];
-  private timerFns: (() => void)[];
-  private supervisorId: number;
-  private supervisorDue: number;
-  private supervisorFn: () => void;
-  /** Highest bring-up stage reached since the supervisor last restarted. */
+  /** Highest bring-up stage reached since the supervisor last restarted, and how often it fired. */
   private bestStage: number;
   supervisorLevel: number;
-  supervisorPaused: boolean;
 
-  // Failure bookkeeping (reset on Ready).
+  // Failure bookkeeping. `failures` climbs across cycles; only a delivery resets it (uplink.ts).
   failures: number;
-  /** Consecutive failures of the slow kind (auth rejected, no SIM...): they pick from the long table. */
   longFailures: number;
   failState: number;
   stepFailures: number;
-  /** Where RetryWait goes when its delay ends. */
   retryTarget: number;
+  retryOpt: number;
   retryDelayMs: number;
-  retryLong: boolean;
+  /** The wait is the cause's own: 1 the long table, 2 the registration guard (0: the quick table). */
+  retryLong: number;
+  /** The registration guard's token bucket: tokens left, and when the last one was counted in. */
+  private regTokens: number;
+  private regRefillMs: number;
 
-  // What we learnt about the module and the network.
-  imei: string;
-  imsi: string;
-  rssi: number;
-  operator: string;
-  ip: string;
-  networkApn: string;
+  // What the link learnt about this module and this bring-up (the states' own, not for the application).
   /** ATE0 has been answered in this power cycle: an echo now means a reboot. */
-  echoOff: boolean;
-  /** The module said ENTER PSM and has not woken since. */
-  asleep: boolean;
+  echoOff: number;
+  /** The firmware answered ERROR to the manual's APN spelling: use the note's AT+MCGDEFCONT. */
+  apnPlus: number;
+  /** The firmware answered ERROR to a bare AT+CTM2MREG: use the note's AT+CTM2MREG=<lifetime>. */
+  regWithLifetime: number;
   /** APN fixes in this bring-up (bounded: the APN write goes to the module's flash). */
   apnFixes: number;
-  /** The last reboot evidence time, to count one reboot for RDY + +CFUN: 1 + +CPIN: READY. */
-  lastRebootSeenMs: number;
-  downSinceMs: number;
-  /** Ask for deregistration before the next AEP init (INIT refused with 32 while a session is up). */
-  needDereg: boolean;
-  /** Scratch for the state in charge (script step, poll counts...). */
-  step: number;
-  polls: number;
-  /** When the current sub-step began. */
-  sinceMs: number;
-  stopRequested: boolean;
-  rebootRequested: boolean;
-  // Scratch the bring-up and session states keep between their steps.
-  forcePulse: boolean;
-  blindPulseTried: boolean;
-  iprFixed: boolean;
-  psmWrite: boolean;
-  apnSaved: string | undefined;
-  apnPlus: boolean;
-  apnWritten: boolean;
-  cpinReady: boolean;
-  attachStartMs: number;
-  deniedLogged: boolean;
-  /** Write AT+CTM2MINIT even if the saved values look right (after reg,13 or error 1). */
-  forceInit: boolean;
-  updateDone: boolean;
-  pauseMs: number;
-  /** Woken from our own deep sleep: the module kept its session; try the short path first. */
-  warm: boolean;
+  /** The SIM was checked in this bring-up (only when attach did not come). */
+  simChecked: number;
+  /** A pulse was tried because AT got no answer and STATUS is not wired (once per outage). */
+  blindPulseTried: number;
+  /** AT+CTM2MUPDATE has been answered for this registration. */
+  updateDone: number;
+  /** Ready has asked the log-only queries (IMEI, IMSI, operator) in this MCU boot. */
+  infoAsked: number;
   /** When we last saw the module switch off (-1: not seen by this MCU boot). */
   offAtMs: number;
-  /** The quiet wait before the first AT of this MCU boot is over. */
-  bootQuietDone: boolean;
+  private lastRebootMs: number;
+  /** When Ready was last left (or the MCU started): the outage being measured. */
+  downSinceMs: number;
 
-  constructor(ports: LinkPorts, cfg: LinkConfig, listener: LinkListener, table: StateDef[]) {
-    const self = this;
+  constructor(ports: LinkPorts, owner: LinkOwner, downlinks: DownlinkSink, queue: UplinkQueue, handler: StateHandler) {
     this.ports = ports;
-    this.cfg = cfg;
-    this.listener = listener;
-    this.table = table;
-    this.dataPath = undefined;
-    this.stats = newLinkStats();
-    const urcs: UrcEntry[] = makeUrcTable(this);
-    this.at = new AtEngine(
-      ports.uart,
-      ports.clock,
-      urcs,
-      {
-        atDone: function (tag, code, errNo) {
-          self.atDone(tag, code, errNo);
-        },
-        atEcho: function (tag) {
-          if ((tag >> 8) === (self.epoch & 0xffff)) self.post(EV_ECHO, 0, 0, 0, 0, "");
-        },
-      },
-      AT_ENGINE_DEFAULTS,
-    );
+    this.owner = owner;
+    this.downlinks = downlinks;
+    this.handler = handler;
+    this.stats = {
+      events: 0, eventsDropped: 0, exceptions: 0, transitions: 0, failures: 0, readyCount: 0, registrations: 0,
+      regAttempts: 0, regFailures: 0, regGuardHeld: 0, recoveries: 0, rebootsSeen: 0, powerCycles: 0, apnFixes: 0,
+      supervisorFired: 0, wakeups: 0, setAside: 0, badInterpreter: 0, lastTimeToReadyMs: 0, worstTimeToReadyMs: 0,
+      rootCause: "", byCode: {},
+    };
+    this.info = { imei: "", imsi: "", rssi: 99, operator: "", apn: "", ip: "", asleep: false };
+    this.at = new At(ports.uart, ports.clock, this, urcLine, Aep.FINAL, CTM2M_STRAY_OK_MS);
+    this.up = new Uplink(queue);
     this.state = S_OFF;
     this.epoch = 0;
-    this.reason = "";
-    // Allocated at full size once, so memory after Ready is memory for good.
-    this.evType = new Array<number>(EVENT_QUEUE).fill(0);
-    this.evA = new Array<number>(EVENT_QUEUE).fill(0);
-    this.evB = new Array<number>(EVENT_QUEUE).fill(0);
-    this.evC = new Array<number>(EVENT_QUEUE).fill(0);
-    this.evD = new Array<number>(EVENT_QUEUE).fill(0);
-    this.evS = new Array<string>(EVENT_QUEUE).fill("");
-    this.evHead = 0;
-    this.evLen = 0;
-    this.dispatching = false;
-    this.timerId = [0, 0, 0];
-    this.timerGen = [0, 0, 0];
-    this.timerDue = [0, 0, 0];
-    this.timerFns = [];
-    for (let i = 0; i < TIMER_SLOTS; i++) this.timerFns.push(timerFn(this, i));
-    this.supervisorId = 0;
-    this.supervisorDue = 0;
-    this.supervisorFn = function () {
-      self.supervisorId = 0;
-      self.post(EV_SUPERVISOR, 0, 0, 0, 0, "");
-    };
+    this.ev = { type: 0, id: 0, code: 0, err: 0, d1: -1, d2: -1, text: "" };
+    this.dispatching = 0;
+    this.uplinkPending = 0;
+    this.step = 0;
+    this.n = 0;
+    this.t0 = 0;
+    this.opt = 0;
+    this.timerId = [0, 0, 0, 0];
+    this.timerDue = [0, 0, 0, 0];
     this.bestStage = 0;
     this.supervisorLevel = 0;
-    this.supervisorPaused = false;
     this.failures = 0;
     this.longFailures = 0;
     this.failState = -1;
     this.stepFailures = 0;
     this.retryTarget = S_SYNC;
+    this.retryOpt = 0;
     this.retryDelayMs = 0;
-    this.retryLong = false;
-    this.imei = "";
-    this.imsi = "";
-    this.rssi = 99;
-    this.operator = "";
-    this.ip = "";
-    this.networkApn = "";
-    this.echoOff = false;
-    this.asleep = false;
+    this.retryLong = 0;
+    this.regTokens = REG_GUARD_BURST;
+    this.regRefillMs = ports.clock.now();
+    this.echoOff = 0;
+    this.apnPlus = 0;
+    this.regWithLifetime = 0;
     this.apnFixes = 0;
-    this.lastRebootSeenMs = -100000;
-    this.downSinceMs = ports.clock.now();
-    this.needDereg = false;
-    this.step = 0;
-    this.polls = 0;
-    this.sinceMs = 0;
-    this.stopRequested = false;
-    this.rebootRequested = false;
-    this.forcePulse = false;
-    this.blindPulseTried = false;
-    this.iprFixed = false;
-    this.psmWrite = false;
-    this.apnSaved = undefined;
-    this.apnPlus = false;
-    this.apnWritten = false;
-    this.cpinReady = false;
-    this.attachStartMs = 0;
-    this.deniedLogged = false;
-    this.forceInit = false;
-    this.updateDone = false;
-    this.pauseMs = 0;
-    this.warm = false;
+    this.simChecked = 0;
+    this.blindPulseTried = 0;
+    this.updateDone = 0;
+    this.infoAsked = 0;
     this.offAtMs = -1;
-    this.bootQuietDone = false;
+    this.lastRebootMs = -Mech.REBOOT_DEDUP_MS;
+    this.downSinceMs = ports.clock.now();
   }
 
   // ---- the one entry -----------------------------------------------------------------------------
 
-  /** Post an event; it runs now unless an event is being handled, then right after it. */
-  post(ev: number, a: number, b: number, c: number, d: number, s: string): void {
-    if (this.evLen >= EVENT_QUEUE) {
-      this.stats.eventsDropped++;
-      this.log(LOG_ERROR, "event queue full: dropped " + EVENT_NAMES[ev]);
+  /** Post an event (fields as listed in events.ts). It runs now, or right after the one being handled. */
+  post(type: number, id: number, code: number, err: number, d1: number, d2: number, text: string): void {
+    if (this.dispatching) {
+      // Only an uplink queued by the application (or a command's response) comes from inside a handler.
+      if (type === EV_UPLINK) this.uplinkPending = 1;
+      else {
+        this.stats.eventsDropped++;
+        this.log(LOG_ERROR, "event " + type + " posted while handling one: dropped");
+      }
       return;
     }
-    const i = (this.evHead + this.evLen) % EVENT_QUEUE;
-    this.evType[i] = ev;
-    this.evA[i] = a;
-    this.evB[i] = b;
-    this.evC[i] = c;
-    this.evD[i] = d;
-    this.evS[i] = s;
-    this.evLen++;
-    if (this.dispatching) return;
-    this.dispatching = true;
-    while (this.evLen > 0) {
-      const k = this.evHead;
-      this.evHead = (this.evHead + 1) % EVENT_QUEUE;
-      this.evLen--;
-      const text = this.evS[k];
-      this.evS[k] = "";
-      this.dispatch(this.evType[k], this.evA[k], this.evB[k], this.evC[k], this.evD[k], text);
+    const ev = this.ev;
+    ev.type = type;
+    ev.id = id;
+    ev.code = code;
+    ev.err = err;
+    ev.d1 = d1;
+    ev.d2 = d2;
+    ev.text = text;
+    this.dispatching = 1;
+    for (;;) {
+      this.dispatch();
+      if (!this.uplinkPending) break;
+      this.uplinkPending = 0;
+      ev.type = EV_UPLINK;
+      ev.text = "";
     }
-    this.dispatching = false;
+    this.dispatching = 0;
   }
 
-  private dispatch(ev: number, a: number, b: number, c: number, d: number, s: string): void {
+  /** The bookkeeping every state shares, then the state's handler. */
+  private dispatch(): void {
+    const ev = this.ev;
+    const st = this.state;
     this.stats.events++;
     try {
-      if (ev === EV_SUPERVISOR) this.supervisorFired();
-      else this.table[this.state].handle(this, ev, a, b, c, d, s);
+      switch (ev.type) {
+        case EV_TIMER:
+          if (ev.id === T_SUPERVISOR) {
+            // The liveness supervisor: no progress towards Ready within the bound.
+            if (st === S_READY || st === S_OFF || st === S_PAUSED) return;
+            if (st <= S_BOOT_WAIT) {
+              // Never cut a PWRKEY sequence short: a pulse ended early, then another, switches the module
+              // off and on again within the 5 s the hardware guide forbids. These states end by themselves.
+              this.setTimer(T_SUPERVISOR, CFG.modem.readyTimeoutS * 1000);
+              return;
+            }
+            this.stats.supervisorFired++;
+            this.bestStage = 0;
+            const why = "no progress to Ready in " + CFG.modem.readyTimeoutS + " s";
+            if (++this.supervisorLevel === 1) this.go(S_SYNC, why + "; restarting bring-up", 0);
+            else this.go(CFG.modem.pwrkeyPin !== null ? S_POWER_OFF : S_RESETTING, why + "; power-cycling the module", 0);
+            if (this.timerId[T_SUPERVISOR] === 0) this.setTimer(T_SUPERVISOR, CFG.modem.readyTimeoutS * 1000);
+            return;
+          }
+          break;
+        case EV_DOWNLINK:
+          this.downlinks.linkDownlink(ev.text);
+          return;
+        case EV_PSM:
+          // Set here, before any state sees it: a send right after ENTER PSM must know the module sleeps.
+          this.info.asleep = ev.code === 1;
+          if (ev.code !== 1) this.stats.wakeups++;
+          break;
+        case EV_NOTICE:
+          if (ev.id === OP_PSM) {
+            this.info.asleep = false; // psm,0: the TAU timer woke it
+            this.stats.wakeups++;
+          }
+          break;
+        case EV_CPIN:
+          // Asked-for +CPIN lines are intermediate results; one on its own means something changed.
+          if (st === S_APN_FIX || st === S_AWAIT_SIM || st <= S_QUIET || st === S_SYNC) break;
+          if (ev.code === CPIN_NOT_READY) {
+            this.go(S_AWAIT_SIM, "SIM not ready (unasked +CPIN: NOT READY)", 0);
+            return;
+          }
+          if (ev.code !== CPIN_READY) return;
+          if (this.info.asleep) {
+            // After a PWRKEY wake from PSM the module prints +CPIN: READY before EXIT PSM: not a reboot.
+            this.info.asleep = false;
+            this.stats.wakeups++;
+            break;
+          }
+          // Otherwise it is reboot evidence, handled as such.
+          ev.type = EV_REBOOT;
+          ev.text = "+CPIN: READY";
+          return this.dispatch();
+        case EV_REBOOT: {
+          // Boot lines, an echo after ATE0, an unasked +CPIN: READY. The command in flight stays in flight:
+          // after an echo the module is up and will still answer it; after boot lines we cannot tell whether
+          // it went out before the reboot (lost: its timeout ends it) or just after (being executed), so the
+          // engine waits either way rather than put two commands in flight.
+          const now = this.now();
+          const repeat = now - this.lastRebootMs < Mech.REBOOT_DEDUP_MS;
+          this.lastRebootMs = now;
+          if (repeat || st <= S_QUIET || st === S_SYNC) this.log(LOG_INFO, "boot line: " + ev.text);
+          else {
+            this.stats.rebootsSeen++;
+            this.echoOff = 0;
+            this.info.asleep = false;
+            this.at.reset(0);
+            this.go(S_SYNC, "module rebooted (" + ev.text + ")", 0);
+          }
+          return;
+        }
+        case EV_POWER_DOWN:
+          if (st === S_SHUTDOWN || st === S_POWER_OFF || st === S_OFF_WAIT || st === S_OFF) break;
+          this.stats.rebootsSeen++;
+          this.forgetModule();
+          this.offAtMs = this.now();
+          this.log(LOG_ERROR, "module powered down: " + ev.text);
+          this.go(S_POWER_ON, "module powered down", OPT_FORCE_PULSE);
+          return;
+        case EV_UNDERVOLTAGE:
+          this.log(LOG_WARN, "module supply low: " + ev.text + " (check the supply can give NB-IoT transmit peaks)");
+          return;
+        case EV_START:
+          if (st !== S_OFF) return;
+          if ((ev.code & START_WARM) === 0) {
+            this.go(S_QUIET, "start", 0);
+            return;
+          }
+          // Woken from our own deep sleep: we only sleep with nothing in flight, after ATE0, and the module
+          // keeps its session through PSM. It is probably asleep: the data path wakes it to send, and what
+          // it answers (an echo after a reboot, "not connected") leads back to the full bring-up.
+          this.echoOff = 1;
+          this.infoAsked = 1; // asked at the cold boot; a wake must stay cheap
+          this.info.asleep = CFG.network.psm.enabled;
+          if (ev.err >= 0 && ev.err <= 99) this.info.rssi = ev.err;
+          this.go(S_READY, "start (woken from deep sleep)", 0);
+          return;
+        case EV_STOP:
+          if (st !== S_OFF && st !== S_SHUTDOWN) this.go(S_SHUTDOWN, ev.code ? "module reboot requested" : "shutdown requested", ev.code ? OPT_REBOOT : 0);
+          return;
+      }
+      this.handler(this);
     } catch (e) {
       // Nothing the module or the platform sends may stop the machine: log, count, and start over.
       this.stats.exceptions++;
-      this.log(LOG_ERROR, "exception in " + STATE_NAMES[this.state] + " on " + EVENT_NAMES[ev] + ": " + (e && (e as Error).message ? (e as Error).message : String(e)));
-      this.fail("internal error", false);
+      this.log(LOG_ERROR, "exception in " + stateName(this.state) + " on event " + ev.type + ": " + (e && (e as Error).message ? (e as Error).message : String(e)));
+      this.fail("internal error", false, -1, 0);
     }
   }
 
   // ---- state changes -----------------------------------------------------------------------------
 
-  /** The only place the state changes. */
-  go(next: number, reason: string): void {
+  /** The only place the state changes. `opt` is the next state's start option (OPT_*). */
+  go(next: number, reason: string, opt: number): void {
     const from = this.state;
-    this.table[from].leave(this);
-    for (let i = 0; i < TIMER_SLOTS; i++) this.clearTimer(i);
-    this.at.cancelAll();
-    this.epoch++;
+    // The states see EV_LEAVE, then EV_ENTER, in the event object; the event being handled is restored
+    // after (its type is the only field go() touches).
+    const ev = this.ev;
+    const type = ev.type;
+    ev.type = EV_LEAVE;
+    this.handler(this);
+    for (let i = 0; i < T_SUPERVISOR; i++) this.clearTimer(i);
+    this.at.cancelled = this.at.inFlight; // withdraw the state's commands: none will report
+    this.at.qLen = 0;
+    if (CFG.modem.pwrkeyPin !== null) this.ports.pins.pwrkey(false); // no state keeps PWRKEY asserted past its end
+    this.epoch = (this.epoch + 1) & 0xffff;
     this.state = next;
-    this.reason = reason;
+    this.opt = opt;
     this.step = 0;
-    this.polls = 0;
+    this.n = 0;
+    this.t0 = this.now();
     this.stats.transitions++;
-    this.log(next === S_RETRY_WAIT || from === S_READY ? LOG_WARN : LOG_INFO, STATE_NAMES[from] + " -> " + STATE_NAMES[next] + " (" + reason + ")");
-    if (from === S_READY) this.downSinceMs = this.now();
-    this.noteProgress(next);
-    this.listener.onStateChange(from, next, reason);
-    this.table[next].enter(this);
+    this.log(next === S_RETRY_WAIT || from === S_READY ? LOG_WARN : LOG_INFO, stateName(from) + " -> " + stateName(next) + " (" + reason + ")");
+    if (from === S_READY) this.downSinceMs = this.t0;
+    // The supervisor watches progress towards Ready; the platform or a slow cause decides how long
+    // Paused and a long RetryWait last.
+    const stage = next >= S_SYNC && next !== S_DEREGISTERING ? next : 0;
+    if (next === S_READY || next === S_OFF || next === S_PAUSED || (next === S_RETRY_WAIT && this.retryLong)) {
+      this.clearTimer(T_SUPERVISOR);
+      if (next !== S_PAUSED && next !== S_RETRY_WAIT) this.bestStage = 0;
+    } else if (stage > this.bestStage || this.timerId[T_SUPERVISOR] === 0) {
+      if (stage > this.bestStage) this.bestStage = stage;
+      this.setTimer(T_SUPERVISOR, CFG.modem.readyTimeoutS * 1000);
+    }
+    this.owner.linkState(from, next, reason);
+    ev.type = EV_ENTER;
+    this.handler(this);
+    ev.type = type;
   }
 
   // ---- timers ------------------------------------------------------------------------------------
 
   setTimer(slot: number, ms: number): void {
     this.clearTimer(slot);
-    this.timerGen[slot]++;
     this.timerDue[slot] = this.now() + ms;
-    this.timerId[slot] = this.ports.clock.setTimeout(this.timerFns[slot], ms);
+    this.timerId[slot] = this.ports.clock.setTimeout(linkTimer, ms, this, slot);
   }
 
   clearTimer(slot: number): void {
-    if (this.timerId[slot] !== 0) {
-      this.ports.clock.clearTimeout(this.timerId[slot]);
-      this.timerId[slot] = 0;
-    }
-    this.timerGen[slot]++;
-  }
-
-  /** Called by the clock; posts EV_TIMER tagged with the slot's generation. */
-  timerFired(slot: number): void {
+    this.ports.clock.clearTimeout(this.timerId[slot]);
     this.timerId[slot] = 0;
-    this.post(EV_TIMER, slot, this.timerGen[slot], 0, 0, "");
-  }
-
-  /** True when an EV_TIMER event is the slot's live timer (not one cleared after it was posted). */
-  timerIsLive(slot: number, gen: number): boolean {
-    return this.timerGen[slot] === gen;
-  }
-
-  /** Timers the machine holds right now (states' plus the supervisor): for leak checks. */
-  timersRunning(): number {
-    let n = this.supervisorId !== 0 ? 1 : 0;
-    for (let i = 0; i < TIMER_SLOTS; i++) if (this.timerId[i] !== 0) n++;
-    return n;
-  }
-
-  supervisorRunning(): boolean {
-    return this.supervisorId !== 0;
-  }
-
-  timerRunning(slot: number): boolean {
-    return this.timerId[slot] !== 0;
   }
 
   // ---- AT commands -------------------------------------------------------------------------------
 
-  /** Send a command owned by the current state; its result comes back as EV_AT with cmdId. */
-  send(text: string, spec: AtSpec, cmdId: number): boolean {
-    if (this.ports.log.level >= LOG_DEBUG) this.log(LOG_DEBUG, "> " + redact(text));
-    const ok = this.at.send(text, spec, ((this.epoch & 0xffff) << 8) | (cmdId & 0xff));
-    if (!ok) this.log(LOG_ERROR, "AT queue full: " + redact(text).substring(0, 30));
+  /** Send a row owned by the current state; its result comes back as EV_AT with `id` = cmd. */
+  send(row: string, cmd: number): boolean {
+    if (this.ports.log.level >= LOG_DEBUG) this.log(LOG_DEBUG, "> " + redact(row.substring(row.indexOf("|", row.indexOf("|", row.indexOf("|") + 1) + 1) + 1)));
+    const ok = this.at.send(row, (this.epoch << 8) | cmd);
+    if (!ok) this.log(LOG_ERROR, "AT queue full");
     return ok;
   }
 
-  private atDone(tag: number, code: number, errNo: number): void {
-    if (code === AT_CANCELLED || (tag >> 8) !== (this.epoch & 0xffff)) return;
-    const line = this.at.lineCount() > 0 ? this.at.line(0) : "";
+  atDone(tag: number, code: number, errNo: number): void {
+    if (code === AT_CANCELLED || tag >> 8 !== this.epoch) return;
+    const at = this.at;
     if (this.ports.log.level >= LOG_DEBUG) {
-      for (let i = 0; i < this.at.lineCount(); i++) this.log(LOG_DEBUG, "< " + this.at.line(i));
+      for (let i = 0; i < at.lines; i++) this.log(LOG_DEBUG, "< " + redact(at.resp[i]));
       this.log(LOG_DEBUG, "< " + atResultText(code, errNo));
     }
-    this.post(EV_AT, tag & 0xff, code, errNo, 0, line);
+    this.post(EV_AT, tag & 0xff, code, errNo, -1, -1, at.resp[0]);
   }
 
-  /** Intermediate line i of the command being reported (valid while its EV_AT is handled). */
-  line(i: number): string {
-    return this.at.line(i);
-  }
-
-  lineCount(): number {
-    return this.at.lineCount();
+  atEcho(tag: number): void {
+    if (tag >> 8 === this.epoch && this.echoOff) this.post(EV_REBOOT, 0, 0, 0, -1, -1, "echo is on again");
   }
 
   // ---- failures, retries, escalation -------------------------------------------------------------
 
   /**
-   * The current step failed. Wait a jittered delay from the retry table, then retry it — or, after
-   * repeated failures of the same step, restart bring-up, then power-cycle the module. Never gives up.
-   * `long`: a cause a quick retry cannot fix; use the long table and do not escalate.
+   * The current step failed. Wait a jittered delay from the retry table, then retry it (or `target`
+   * when >= 0, entered with `opt`) — or, after repeated failures of the same step, restart bring-up,
+   * then power-cycle the module. Never gives up. `long`: a cause a quick retry cannot fix; the long
+   * table, no escalation.
    */
-  fail(reason: string, long: boolean, target?: number): void {
+  fail(reason: string, long: boolean, target: number, opt: number): void {
     const st = this.state === S_RETRY_WAIT ? this.retryTarget : this.state;
-    this.failures++;
     this.stepFailures = st === this.failState ? this.stepFailures + 1 : 1;
     this.failState = st;
     this.stats.failures++;
-    let next = target !== undefined ? target : st;
-    if (!long) {
-      const esc = escalation(this.stepFailures);
-      if (esc === ESCALATE_RESTART) {
-        next = S_SYNC;
-        reason += "; restarting bring-up";
-      } else if (esc === ESCALATE_POWER_CYCLE) {
-        next = S_POWER_CYCLE;
-        reason += "; power-cycling the module";
-      }
+    let next = target >= 0 ? target : st;
+    // Escalation by failures of the same step in a row: 3 restart bring-up, 6 (and every 3 more)
+    // power-cycle the module.
+    const k = this.stepFailures;
+    if (!long && k === RESTART_AFTER) {
+      next = S_SYNC;
+      reason += "; restarting bring-up";
+    } else if (!long && k >= POWER_CYCLE_AFTER && (k - POWER_CYCLE_AFTER) % 3 === 0) {
+      next = CFG.modem.pwrkeyPin !== null ? S_POWER_OFF : S_RESETTING;
+      reason += "; power-cycling the module";
+    }
+    this.retry(next, reason, long, opt, -1);
+  }
+
+  /**
+   * RetryWait, then `next` with `opt`. The wait is `ms` (the registration guard's), or (ms < 0) the retry
+   * table's delay for one more failure in a row. `long`: the cause's own wait (the long table, the
+   * guard): the supervisor pauses.
+   */
+  retry(next: number, reason: string, long: boolean, opt: number, ms: number): void {
+    let n = 0;
+    if (ms < 0) {
+      // Seconds by consecutive failure: doubling to 128 s, then minutes; the long table is for causes a
+      // quick retry cannot fix (authentication rejected, unknown endpoint, no SIM). Jittered to 75%..125%
+      // so a fleet does not come back in step. Built on use: no RAM held.
+      n = long ? ++this.longFailures : ++this.failures;
+      const table = long ? [60, 600, 1800, 3600] : [1, 2, 4, 8, 16, 32, 64, 128, 300, 600, 1800];
+      ms = Math.floor(table[n > table.length ? table.length - 1 : n - 1] * 1000 * (0.75 + 0.5 * this.ports.random()));
     }
     this.retryTarget = next;
-    this.retryLong = long;
-    if (long) this.longFailures++;
-    this.retryDelayMs = retryDelayMs(long ? LONG_DELAYS_S : RETRY_DELAYS_S, long ? this.longFailures : this.failures, this.ports.random);
-    this.go(S_RETRY_WAIT, reason);
+    this.retryOpt = opt;
+    this.retryLong = !long ? 0 : ms >= 0 && n === 0 ? 2 : 1;
+    this.retryDelayMs = ms;
+    this.go(S_RETRY_WAIT, reason, 0);
   }
 
-  /** Ready reached: reset the failure bookkeeping and the supervisor, and measure the outage. */
-  noteReady(): void {
-    const down = this.now() - this.downSinceMs;
-    this.stats.readyCount++;
-    this.stats.lastTimeToReadyMs = down;
-    if (down > this.stats.worstTimeToReadyMs) this.stats.worstTimeToReadyMs = down;
-    this.failures = 0;
-    this.longFailures = 0;
-    this.failState = -1;
-    this.stepFailures = 0;
-    this.apnFixes = 0;
-    this.blindPulseTried = false;
-    this.warm = false;
-    this.stats.rootCause = "";
-    this.supervisorLevel = 0;
-    this.stopSupervisor();
+  /** Count a failure cause; only short codes from the module's tables reach here, so keys stay few. */
+  cause(code: string): void {
+    const b = this.stats.byCode;
+    b[code] = (b[code] || 0) + 1;
+    if (this.stats.rootCause === "") this.stats.rootCause = code;
   }
 
-  // ---- liveness supervisor -----------------------------------------------------------------------
-
-  /** Start watching for progress towards Ready (at start and whenever Ready is left). */
-  private noteProgress(next: number): void {
-    if (next === S_READY || next === S_OFF) {
-      this.stopSupervisor();
-      this.bestStage = 0;
-      return;
+  /**
+   * The registration rate guard, asked before each AT+CTM2MREG: 0 when it may go now (and it is
+   * counted), else how long until it may. A token bucket: REG_GUARD_BURST quick tries, then one more
+   * every REG_GUARD_EVERY_MS (12 an hour) whatever keeps failing.
+   */
+  regAllowed(): number {
+    const now = this.now();
+    const earned = Math.floor((now - this.regRefillMs) / REG_GUARD_EVERY_MS);
+    if (earned > 0) {
+      this.regTokens = Math.min(REG_GUARD_BURST, this.regTokens + earned);
+      this.regRefillMs += earned * REG_GUARD_EVERY_MS;
     }
-    const stage = stageOf(next);
-    const longWait = next === S_RETRY_WAIT && this.retryLong;
-    this.supervisorPaused = longWait || next === S_PAUSED; // the platform or a slow cause decides
-    if (this.supervisorPaused) {
-      this.stopSupervisor();
-      return;
-    }
-    if (stage > this.bestStage || this.supervisorId === 0) {
-      if (stage > this.bestStage) this.bestStage = stage;
-      this.startSupervisor();
-    }
-  }
-
-  private startSupervisor(): void {
-    this.stopSupervisor();
-    const ms = this.cfg.readyTimeoutS * 1000;
-    this.supervisorDue = this.now() + ms;
-    this.supervisorId = this.ports.clock.setTimeout(this.supervisorFn, ms);
-  }
-
-  private stopSupervisor(): void {
-    if (this.supervisorId !== 0) this.ports.clock.clearTimeout(this.supervisorId);
-    this.supervisorId = 0;
-  }
-
-  private supervisorFired(): void {
-    if (this.state === S_READY || this.state === S_OFF || this.supervisorPaused) return;
-    if (this.state === S_POWER_CYCLE || this.state === S_POWER_ON || this.state === S_SHUTDOWN) {
-      // Never cut a PWRKEY sequence short: a pulse ended early, then another, switches the module
-      // off and on again within the 5 s the hardware guide forbids. These states end by themselves.
-      this.startSupervisor();
-      return;
-    }
-    this.supervisorLevel++;
-    this.stats.supervisorFired++;
-    this.bestStage = 0;
-    const why = "no progress to Ready in " + this.cfg.readyTimeoutS + " s";
-    if (this.supervisorLevel === 1) this.go(S_SYNC, why + "; restarting bring-up");
-    else this.go(S_POWER_CYCLE, why + "; power-cycling the module");
-    if (this.supervisorId === 0) this.startSupervisor();
+    if (this.regTokens < 1) return this.regRefillMs + REG_GUARD_EVERY_MS - now;
+    if (this.regTokens === REG_GUARD_BURST) this.regRefillMs = now; // a full bucket earns from now on
+    this.regTokens--;
+    this.stats.regAttempts++;
+    return 0;
   }
 
   /**
    * For the watchdog: the machine is alive when a timer of its own is due in the future (or only just
-   * past). A lost timer chain or a wedged handler makes this false and the watchdog resets the MCU.
+   * past), or a command is on its way. A lost timer chain or a wedged handler makes this false and the
+   * watchdog resets the MCU.
    */
   healthy(graceMs: number): boolean {
     if (this.state === S_OFF) return true;
     const now = this.now();
-    for (let i = 0; i < TIMER_SLOTS; i++) if (this.timerId[i] !== 0 && this.timerDue[i] + graceMs >= now) return true;
-    if (this.supervisorId !== 0 && this.supervisorDue + graceMs >= now) return true;
+    for (let i = 0; i <= T_SUPERVISOR; i++) if (this.timerId[i] !== 0 && this.timerDue[i] + graceMs >= now) return true;
     return this.at.busy();
   }
 
-  // ---- helpers for states and the data path ------------------------------------------------------
+  // ---- helpers for the states --------------------------------------------------------------------
 
   now(): number {
     return this.ports.clock.now();
@@ -489,63 +513,24 @@ export class Link implements LinkApi {
     if (level <= this.ports.log.level) this.ports.log.write(level, "link", text);
   }
 
-  setDataTimer(ms: number): void {
-    this.setTimer(T_DATA, ms);
-  }
-
-  clearDataTimer(): void {
-    this.clearTimer(T_DATA);
-  }
-
-  /**
-   * With power saving the module dozes after about 5 s without UART traffic, and then the first
-   * command only wakes it. True when that may have happened (so the sender wakes it with AT first).
-   */
-  moduleMayBeAsleep(): boolean {
-    if (!this.cfg.psm.enabled) return false;
-    return this.asleep || this.at.lastRxMs < 0 || this.now() - this.at.lastRxMs > DOZE_AFTER_MS;
-  }
-
-  stateName(): string {
-    return STATE_NAMES[this.state];
-  }
-
-  isReady(): boolean {
-    return this.state === S_READY;
-  }
-
-  /** The module just switched off: the next power-on must wait out the off time from here. */
-  noteOff(): void {
-    this.offAtMs = this.now();
-  }
-
-  /** Module lost (rebooted or powered down): forget what it knew. */
+  /** The module is gone (rebooted, powered down, switched off by us): forget what it knew. */
   forgetModule(): void {
-    this.at.moduleReset();
-    this.echoOff = false;
-    this.asleep = false;
+    this.at.reset(1);
+    this.echoOff = 0;
+    this.info.asleep = false;
   }
 
   /** The MCU is going away (reset, deep sleep): stop every timer without running any state's exit. */
   halt(): void {
-    for (let i = 0; i < TIMER_SLOTS; i++) this.clearTimer(i);
-    this.stopSupervisor();
-    this.at.halt();
-    this.evLen = 0;
+    for (let i = 0; i <= T_SUPERVISOR; i++) this.clearTimer(i);
+    this.at.reset(2);
+    this.uplinkPending = 0;
     this.state = S_OFF;
-  }
-
-  start(): void {
-    this.post(EV_START, 0, 0, 0, 0, "");
   }
 }
 
-/** The INIT command carries the PSK: log it with the secret fields masked. */
-export function redact(text: string): string {
-  if (text.indexOf("AT+CTM2MINIT=") !== 0) return text;
-  let commas = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 44 && ++commas === 5) return text.substring(0, i) + ",***";
-  }
-  return text;
+/** Timer callback: a plain function, so no closure is made per timer (and a class cannot name itself on the device). */
+function linkTimer(m: Link, slot: number): void {
+  m.timerId[slot] = 0;
+  m.post(EV_TIMER, slot, 0, 0, -1, -1, "");
 }

@@ -1,4 +1,5 @@
-// Link counters for the log, the reports and the soak: plain numbers, one object, no growth.
+// Link counters for the log, the reports and the soak: plain numbers, one object, no growth beyond the
+// failure causes (bounded by the module's code tables).
 
 export interface LinkStats {
   events: number;
@@ -7,8 +8,13 @@ export interface LinkStats {
   transitions: number;
   failures: number;
   readyCount: number;
+  /** Registrations that succeeded (reg,0). */
   registrations: number;
+  /** AT+CTM2MREG commands sent (what the network and the platform see). */
+  regAttempts: number;
   regFailures: number;
+  /** Registrations the rate guard held back (at most REG_GUARD_MAX an hour). */
+  regGuardHeld: number;
   /** Session recoveries started from Ready (lwstatus, ping, send,9, plat...). */
   recoveries: number;
   rebootsSeen: number;
@@ -16,39 +22,14 @@ export interface LinkStats {
   apnFixes: number;
   supervisorFired: number;
   wakeups: number;
+  /** Uplinks set aside after the platform answered them with RST three times. */
+  setAside: number;
+  /** Boots on an Espruino build known to lose UART bytes (counted by the firmware). */
+  badInterpreter: number;
   lastTimeToReadyMs: number;
   worstTimeToReadyMs: number;
-  /** The first error of the current outage, kept as the root cause ("reg 13", "cme 10"...). */
+  /** The first error of the current outage, kept as the root cause ("reg13", "cme10"...). */
   rootCause: string;
   /** Failures by cause, e.g. { "reg13": 2, "ctm2m34": 1 }: bounded by the module's code tables. */
   byCode: { [code: string]: number };
-}
-
-export function newLinkStats(): LinkStats {
-  return {
-    events: 0,
-    eventsDropped: 0,
-    exceptions: 0,
-    transitions: 0,
-    failures: 0,
-    readyCount: 0,
-    registrations: 0,
-    regFailures: 0,
-    recoveries: 0,
-    rebootsSeen: 0,
-    powerCycles: 0,
-    apnFixes: 0,
-    supervisorFired: 0,
-    wakeups: 0,
-    lastTimeToReadyMs: 0,
-    worstTimeToReadyMs: 0,
-    rootCause: "",
-    byCode: {},
-  };
-}
-
-/** Count a failure cause; only short codes from the module's tables reach here, so keys stay few. */
-export function countCode(stats: LinkStats, code: string): void {
-  stats.byCode[code] = (stats.byCode[code] || 0) + 1;
-  if (stats.rootCause === "") stats.rootCause = code;
 }

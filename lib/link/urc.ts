@@ -1,82 +1,51 @@
-// The URC table: a static list of {prefix, handler}. Handlers only parse and post an event; they never
-// send a command (Nordic's rule), so a URC arriving mid-command can never tangle the command flow.
+// The URC parser: a line no command claimed is matched by its prefix, parsed, and posted as one event.
+// It only parses and posts; it never sends a command (Nordic's rule), so a URC arriving mid-command can
+// never tangle the command flow. Unrecognised lines return false (the engine counts them unexpected).
 
-import type { UrcEntry } from "../at/engine";
-import { afterPrefix, intFrom } from "../at/fields";
-import { parseNotice } from "../aep/ctm2m";
+import { afterPrefix, intField } from "../at/fields";
+import { OP_CONN, OP_DEREG, OP_LWSTATUS, OP_OBSRV, OP_PING, OP_PLAT, OP_PSM, OP_REG, OP_SEND, OP_UPDATE } from "../aep/codes";
 import { parseCpin } from "../sim7020/parse";
-import { EV_CPIN, EV_CTM2M, EV_DOWNLINK, EV_POWER_DOWN, EV_PSM, EV_REBOOT_SEEN, EV_UNDERVOLTAGE } from "./events";
+import { EV_CPIN, EV_DOWNLINK, EV_NOTICE, EV_POWER_DOWN, EV_PSM, EV_REBOOT, EV_UNDERVOLTAGE } from "./events";
+import type { Link } from "./machine";
 
-export interface Poster {
-  post(ev: number, a: number, b: number, c: number, d: number, s: string): void;
-}
-
-export function makeUrcTable(m: Poster): UrcEntry[] {
-  return [
-    {
-      prefix: "+CTM2M:",
-      handler: function (line) {
-        const n = parseNotice(line);
-        m.post(EV_CTM2M, n.op, n.status, n.d1, n.d2, "");
-      },
-    },
-    {
-      prefix: "+CTM2MRECV:",
-      handler: function (line) {
-        const i = afterPrefix(line, "+CTM2MRECV:");
-        m.post(EV_DOWNLINK, 0, 0, 0, 0, line.substring(i));
-      },
-    },
-    {
-      prefix: "+CPIN:",
-      handler: function (line) {
-        m.post(EV_CPIN, parseCpin(line), 0, 0, 0, "");
-      },
-    },
-    {
-      prefix: "+CPSMSTATUS:",
-      handler: function (line) {
-        m.post(EV_PSM, line.indexOf("ENTER") > 0 ? 1 : 0, 0, 0, 0, "");
-      },
-    },
-    {
-      prefix: "RDY",
-      handler: function (line) {
-        m.post(EV_REBOOT_SEEN, 0, 0, 0, 0, line);
-      },
-    },
-    {
-      // +CFUN: 1 is printed at boot only; AT+CFUN=1 answers OK and +CPIN: READY.
-      prefix: "+CFUN:",
-      handler: function (line) {
-        if (intFrom(line, afterPrefix(line, "+CFUN:")) === 1) m.post(EV_REBOOT_SEEN, 0, 0, 0, 0, line);
-      },
-    },
-    {
-      prefix: "*MATREADY:",
-      handler: function (line) {
-        m.post(EV_REBOOT_SEEN, 0, 0, 0, 0, line);
-      },
-    },
-    {
-      prefix: "NORMAL POWER DOWN",
-      handler: function (line) {
-        m.post(EV_POWER_DOWN, 0, 0, 0, 0, line);
-      },
-    },
-    {
-      // "UNDER-VOLTAGE WARNNING" (sic) and "UNDER-VOLTAGE POWER DOWN".
-      prefix: "UNDER-VOLTAGE",
-      handler: function (line) {
-        if (line.indexOf("POWER DOWN") > 0) m.post(EV_POWER_DOWN, 0, 0, 0, 0, line);
-        else m.post(EV_UNDERVOLTAGE, 0, 0, 0, 0, line);
-      },
-    },
-    {
-      prefix: "SMS Ready",
-      handler: function () {
-        // Boot chatter after RDY; the reboot is already counted.
-      },
-    },
-  ];
+export function urcLine(m: Link, line: string): boolean {
+  const c0 = line.charCodeAt(0);
+  if (c0 === 43 /* + */) {
+    if (line.indexOf("+CTM2M:") === 0) {
+      // +CTM2M: <op>,<status>[,<d1>,<d2>] and the MT2625's +CTM2M:reg,0 (no space).
+      const i = afterPrefix(line, "+CTM2M:");
+      let e = line.indexOf(",", i);
+      if (e < 0) e = line.length;
+      const name = line.substring(i, e);
+      const op = name === "send" ? OP_SEND : name === "reg" ? OP_REG : name === "obsrv" ? OP_OBSRV : name === "conn" ? OP_CONN : name === "update" ? OP_UPDATE : name === "dereg" ? OP_DEREG : name === "ping" ? OP_PING : name === "plat" ? OP_PLAT : name === "psm" ? OP_PSM : name === "lwstatus" ? OP_LWSTATUS : 0;
+      if (op === 0) return false; // an operation this firmware does not know: not ours to guess
+      m.post(EV_NOTICE, op, intField(line, i, 1), 0, intField(line, i, 2), intField(line, i, 3), "");
+      return true;
+    }
+    if (line.indexOf("+CTM2MRECV:") === 0) {
+      m.post(EV_DOWNLINK, 0, 0, 0, -1, -1, line.substring(afterPrefix(line, "+CTM2MRECV:")));
+      return true;
+    }
+    if (line.indexOf("+CPIN:") === 0) {
+      m.post(EV_CPIN, 0, parseCpin(line), 0, -1, -1, "");
+      return true;
+    }
+    if (line.indexOf("+CPSMSTATUS:") === 0) {
+      m.post(EV_PSM, 0, line.indexOf("ENTER") > 0 ? 1 : 0, 0, -1, -1, "");
+      return true;
+    }
+    if (line.indexOf("+CFUN:") === 0) {
+      // +CFUN: 1 is printed at boot only (AT+CFUN=1 answers OK and +CPIN: READY).
+      if (intField(line, afterPrefix(line, "+CFUN:"), 0) === 1) m.post(EV_REBOOT, 0, 0, 0, -1, -1, line);
+      return true;
+    }
+    return false;
+  }
+  if (line.indexOf("RDY") === 0 || line.indexOf("*MATREADY:") === 0) m.post(EV_REBOOT, 0, 0, 0, -1, -1, line);
+  else if (line.indexOf("NORMAL POWER DOWN") === 0) m.post(EV_POWER_DOWN, 0, 0, 0, -1, -1, line);
+  else if (line.indexOf("UNDER-VOLTAGE") === 0) {
+    // "UNDER-VOLTAGE WARNNING" (sic) and "UNDER-VOLTAGE POWER DOWN".
+    m.post(line.indexOf("POWER DOWN") > 0 ? EV_POWER_DOWN : EV_UNDERVOLTAGE, 0, 0, 0, -1, -1, line);
+  } else if (line !== "SMS Ready") return false; // boot chatter after RDY: the reboot is already counted
+  return true;
 }

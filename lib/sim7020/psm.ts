@@ -2,22 +2,24 @@
 // multiplier). The network decides what it grants; we ask for the smallest value not below the request
 // so the device never sleeps longer than the TAU it asked for... unless the request is beyond the range.
 
-const TAU_UNITS_S = [600, 3600, 36000, 2, 30, 60, 1152000]; // T3412 units by bit pattern 000..110
-const ACTIVE_UNITS_S = [2, 60, 360]; // T3324 units 000, 001, 010
-
-function bits8(unit: number, mult: number): string {
-  let s = "";
-  const v = (unit << 5) | mult;
-  for (let b = 7; b >= 0; b--) s += (v >> b) & 1 ? "1" : "0";
-  return s;
+/** T3412 units by bit pattern 000..110, T3324 units 000, 001, 010: built on use (no RAM held between uses). */
+function unitsS(tau: boolean): number[] {
+  return tau ? [600, 3600, 36000, 2, 30, 60, 1152000] : [2, 60, 360];
 }
 
-/** Best encoding of `seconds` with the given unit table: exact if possible, else the smallest above. */
-function encode(seconds: number, units: number[]): string {
+/**
+ * `seconds` as the 8-bit string: T3412 (`tau` true, e.g. 3600 s -> "00100001") or T3324 (60 s ->
+ * "00100001": 1 x 1 min, the larger unit wins a tie; 0 -> "00000000"). Exact if possible, else the
+ * smallest value above; beyond the range the largest value the table can say.
+ */
+export function psmBits(seconds: number, tau: boolean): string {
+  const units = unitsS(tau);
   let bestUnit = -1;
   let bestMult = 0;
   let bestValue = Infinity;
+  let maxU = 0;
   for (let u = 0; u < units.length; u++) {
+    if (units[u] > units[maxU]) maxU = u;
     const mult = Math.ceil(seconds / units[u]);
     if (mult > 31) continue;
     const value = mult * units[u];
@@ -27,27 +29,16 @@ function encode(seconds: number, units: number[]): string {
       bestMult = mult;
     }
   }
-  if (bestUnit < 0) {
-    // Beyond the range: the largest value the table can say.
-    let maxU = 0;
-    for (let u = 1; u < units.length; u++) if (units[u] > units[maxU]) maxU = u;
-    return bits8(maxU, 31);
-  }
-  return bits8(bestUnit, bestMult);
+  if (!tau && seconds <= 0) return "00000000";
+  const v = bestUnit < 0 ? (maxU << 5) | 31 : (bestUnit << 5) | bestMult;
+  let s = "";
+  for (let b = 7; b >= 0; b--) s += (v >> b) & 1 ? "1" : "0";
+  return s;
 }
 
-/** Requested periodic TAU (T3412) as the 8-bit string, e.g. 3600 s -> "00100001". */
-export function encodeTau(seconds: number): string {
-  return encode(seconds, TAU_UNITS_S);
-}
-
-/** Requested active time (T3324), e.g. 60 s -> "00100001" (1 x 1 min; the larger unit wins a tie). */
-export function encodeActive(seconds: number): string {
-  if (seconds <= 0) return "00000000";
-  return encode(seconds, ACTIVE_UNITS_S);
-}
-
-function decode(bits: string, units: number[]): number {
+/** Seconds of an 8-bit timer string (desktop: tests and tools), -1 when malformed or deactivated (111). */
+export function psmSeconds(bits: string, tau: boolean): number {
+  const units = unitsS(tau);
   if (bits.length !== 8) return -1;
   let v = 0;
   for (let i = 0; i < 8; i++) {
@@ -55,22 +46,5 @@ function decode(bits: string, units: number[]): number {
     if (c !== 48 && c !== 49) return -1;
     v = v * 2 + (c - 48);
   }
-  const unit = v >> 5;
-  if (unit >= units.length) return -1; // 111 = deactivated
-  return (v & 31) * units[unit];
+  return v >> 5 >= units.length ? -1 : (v & 31) * units[v >> 5];
 }
-
-export function decodeTau(bits: string): number {
-  return decode(bits, TAU_UNITS_S);
-}
-
-export function decodeActive(bits: string): number {
-  return decode(bits, ACTIVE_UNITS_S);
-}
-
-/** AT+CPSMS=1,,,"<T3412>","<T3324>" */
-export function cmdPsmOn(tauS: number, activeS: number): string {
-  return 'AT+CPSMS=1,,,"' + encodeTau(tauS) + '","' + encodeActive(activeS) + '"';
-}
-
-export const CMD_PSM_OFF = "AT+CPSMS=0";

@@ -3,7 +3,7 @@
 // inside "\r\n" and inside the "+CTM2M" prefixes.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AT_ENGINE_DEFAULTS, AtEngine, type AtSpec } from "../../lib/at/engine";
+import { AT_ENGINE_DEFAULTS, AtEngine, type AtSpec } from "../support/at-compat";
 import { FakeClock } from "../support/fake-clock";
 
 const S = (prefix: string): AtSpec => ({ prefix, timeoutMs: 5000, flags: 0 });

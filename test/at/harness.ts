@@ -1,6 +1,6 @@
 // A bare engine on the UART stub and fake clock, recording results and URCs, for the engine's tests.
 
-import { AtEngine, AT_ENGINE_DEFAULTS, type AtEngineOptions, type AtSpec, type UrcEntry } from "../../lib/at/engine";
+import { AtEngine, AT_ENGINE_DEFAULTS, type AtEngineOptions, type AtSpec, type UrcEntry } from "../support/at-compat";
 import { FakeClock } from "../support/fake-clock";
 import { UartStub } from "../support/uart-stub";
 

@@ -3,7 +3,7 @@
 // device has (sends and their confirmations dominate, then polls, notices, downlinks, a few errors),
 // cut into the same random UART chunks for both. Both count what they saw, so the work is comparable.
 
-import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, type AtSpec } from "../../lib/at/engine";
+import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, type AtSpec } from "../support/at-compat";
 import type { Clock } from "../../lib/ports";
 import { Rng } from "../sim/rng";
 import { expectLines, PeerAt } from "./peer";

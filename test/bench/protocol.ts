@@ -66,7 +66,7 @@ const beforeFirstSend = (uart: UartStub) => {
 /** Cold boot on a factory module: commands to Ready, to the boot event confirmed, to the first report confirmed. */
 export function coldBoot(seed: number): ColdBoot {
   const r = makeDeviceRig({ seed, config: { app: { reportIntervalS: 60 } } });
-  const readyMs = r.clock.runUntil(() => r.device.isReady(), 10 * MIN);
+  const readyMs = r.clock.runUntil(() => r.isReady(), 10 * MIN);
   const toReady = beforeFirstSend(r.uart);
   r.clock.runUntil(() => r.delivered.length >= 1, 10 * MIN);
   const toFirstUplink = atCount(r.uart);
@@ -123,7 +123,7 @@ export interface PsmWake {
 export function psmWake(seed: number): PsmWake {
   const r = makeDeviceRig({ seed, config: { network: { psm: { enabled: true, tauS: 3600, activeS: 20 } }, aep: { autoTau: 2 }, app: { reportIntervalS: 900 } } });
   r.clock.runUntil(() => r.device.idle(), 30 * MIN);
-  r.app.stop();
+  r.stopReports();
   r.device.link.halt();
   r.clock.advance(10 * MIN);
   const asleep = r.sim.state().psm;
@@ -132,7 +132,7 @@ export function psmWake(seed: number): PsmWake {
   const d0 = r.delivered.length;
   r.mcuReboot({ warmWake: true });
   r.app.report();
-  const readyMs = r.clock.runUntil(() => r.device.isReady(), 10 * MIN);
+  const readyMs = r.clock.runUntil(() => r.isReady(), 10 * MIN);
   const reportMs = r.clock.runUntil(() => r.delivered.length - d0 >= 1, 10 * MIN);
   const commands = r.uart.writes.slice(at0).map((w) => (w.indexOf("AT+CTM2MSEND=") === 0 ? "AT+CTM2MSEND=..." : w.replace(/\r$/, "")));
   const toReady = commands.indexOf("AT+CTM2MSEND=...") >= 0 ? commands.indexOf("AT+CTM2MSEND=...") - (commands[commands.indexOf("AT+CTM2MSEND=...") - 1] === "AT" ? 1 : 0) : commands.length;
@@ -154,8 +154,8 @@ export function scenarioFigures(seed: number): ScenarioFigures[] {
   return SCENARIOS.map((sc) => {
     const r = makeDeviceRig({ scenario: sc.name, seed, config: { outbox: { capacity: 64 } } });
     r.clock.advance(2 * HOUR);
-    r.app.stop();
-    const t = r.clock.runUntil(() => r.device.isReady() && r.device.outbox.size() === 0 && !r.device.uplink.inFlight(), 2 * HOUR);
+    r.stopReports();
+    const t = r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0 && !r.device.link.up.busy(), 2 * HOUR);
     const s = r.device.link.stats;
     return { name: sc.name, atCommands: atCount(r.uart), confirmed: r.delivered.length, readyCount: s.readyCount, recoveries: s.recoveries, worstTimeToReadyMs: s.worstTimeToReadyMs, drainedMs: t };
   });

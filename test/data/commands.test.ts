@@ -11,12 +11,12 @@ const MIN = 60_000;
 const QUIET = { app: { reportIntervalS: 604800 } };
 
 function ready(r: DeviceRig): void {
-  expect(r.clock.runUntil(() => r.device.isReady() && r.device.outbox.size() === 0 && !r.device.uplink.inFlight(), 10 * MIN)).toBeGreaterThanOrEqual(0);
+  expect(r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0 && !r.device.link.up.busy(), 10 * MIN)).toBeGreaterThanOrEqual(0);
 }
 
 function settle(r: DeviceRig, maxMs = 30 * MIN): void {
   r.clock.advance(1000); // let the module's lines reach the host first
-  expect(r.clock.runUntil(() => r.device.isReady() && r.device.outbox.size() === 0 && !r.device.uplink.inFlight(), maxMs)).toBeGreaterThanOrEqual(0);
+  expect(r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0 && !r.device.link.up.busy(), maxMs)).toBeGreaterThanOrEqual(0);
 }
 
 function received(r: DeviceRig): DecodedFrame[] {
@@ -65,7 +65,7 @@ describe("downlink commands", () => {
     const r = makeDeviceRig({ config: QUIET });
     ready(r);
     // encode by hand: the codec refuses to build an out-of-range value
-    r.sim.faults.downlink("061F410102000400000005");
+    r.sim.faults.downlink("061FA50102000400000005");
     settle(r);
     const a = received(r).find((d) => d.kind === 0x86);
     expect(a).toMatchObject({ service: "commandError", taskId: 0x0102, values: { commandServiceId: CMD_SET_INTERVAL } });
@@ -112,7 +112,7 @@ describe("downlink commands", () => {
     const answers = received(r).filter((d) => d.kind === 0x86);
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ service: "commandError", taskId: 4, values: { result: 8 } }); // truncated
-    expect(r.device.commands.stats.unanswerable).toBe(2);
+    expect(r.device.commands.unanswerable).toBe(2);
     expect(r.device.link.stats.exceptions).toBe(0);
   });
 
@@ -123,7 +123,7 @@ describe("downlink commands", () => {
     r.clock.advance(5000);
     r.app.report();
     r.app.report();
-    r.device.commands.handle(command(CMD_REPORT_NOW, 11, { reserved: 0 }));
+    r.device.linkDownlink(command(CMD_REPORT_NOW, 11, { reserved: 0 }));
     expect(r.device.outbox.head()?.prio).toBe(PRIO_RESPONSE);
     settle(r, 60 * MIN);
     const order = received(r).map((d) => d.service);

@@ -3,6 +3,7 @@
 // queued and sends it again, except a frame the module calls malformed, which is dropped and logged.
 // After each case the invariant holds: every report accepted is confirmed or still queued, in order.
 import { describe, expect, it } from "vitest";
+import { S_READY } from "../../lib/link/states";
 import { decodeFrame, type DecodedFrame } from "../../lib/aep/codec";
 import { EV_UPLINK } from "../../lib/link/events";
 import { OB_OK, PRIO_NORMAL } from "../../lib/outbox/outbox";
@@ -16,11 +17,11 @@ const MIN = 60_000;
 const QUIET = { app: { reportIntervalS: 604800 }, outbox: { capacity: 16 } };
 
 function ready(r: DeviceRig): void {
-  expect(r.clock.runUntil(() => r.device.isReady() && r.device.outbox.size() === 0 && !r.device.uplink.inFlight(), 10 * MIN)).toBeGreaterThanOrEqual(0);
+  expect(r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0 && !r.device.link.up.busy(), 10 * MIN)).toBeGreaterThanOrEqual(0);
 }
 
 function drained(r: DeviceRig, maxMs = 60 * MIN): number {
-  return r.clock.runUntil(() => r.device.isReady() && r.device.outbox.size() === 0 && !r.device.uplink.inFlight(), maxMs);
+  return r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0 && !r.device.link.up.busy(), maxMs);
 }
 
 /** Telemetry seq numbers as the platform received them (duplicates included). */
@@ -47,8 +48,8 @@ describe("data path: confirmed uplinks", () => {
     const r = makeDeviceRig({ config: QUIET });
     ready(r);
     r.app.report();
-    r.clock.runUntil(() => r.device.uplink.inFlight(), MIN);
-    r.clock.runUntil(() => !r.device.uplink.inFlight(), MIN);
+    r.clock.runUntil(() => r.device.link.up.busy(), MIN);
+    r.clock.runUntil(() => !r.device.link.up.busy(), MIN);
     const sent = r.sim.summary().sends;
     expect(r.logs.join("\n")).toContain("confirmed (msgid " + sent[sent.length - 1].msgid + ")");
     expect(r.device.outbox.size()).toBe(0);
@@ -127,7 +128,7 @@ describe("data path: confirmed uplinks", () => {
     // the same two, in order, then the new instance's boot event
     expect(r.device.outbox.entries().map((e) => e.seq).slice(0, 2)).toEqual(before);
     expect(r.device.outbox.size()).toBe(3);
-    const nextSeq = r.device.nextSeq();
+    const nextSeq = r.device.outbox.nextSeq();
     expect(nextSeq).toBeGreaterThan(before[1]);
     expect(drained(r, 3 * 60 * MIN)).toBeGreaterThan(0);
     const seqs = platformSeqs(r);
@@ -146,7 +147,7 @@ describe("data path: confirmed uplinks", () => {
     r.sim.faults.silent(10_000);
     expect(drained(r)).toBeGreaterThan(0);
     const seqs = platformSeqs(r);
-    expect(r.device.uplink.stats.confirmTimeouts).toBeGreaterThanOrEqual(1);
+    expect(r.device.link.up.stats.confirmTimeouts).toBeGreaterThanOrEqual(1);
     expect(seqs.length).toBe(2);
     expect(seqs[0]).toBe(seqs[1]);
     invariant(r);
@@ -157,7 +158,7 @@ describe("data path: confirmed uplinks", () => {
     ready(r);
     r.sim.faults.junk("+CTM2M: send,0,999");
     r.clock.advance(1000);
-    expect(r.device.uplink.stats.unknownConfirms).toBe(1);
+    expect(r.device.link.up.stats.unknownConfirms).toBe(1);
     expect(r.device.outbox.size()).toBe(0);
   });
 
@@ -169,9 +170,9 @@ describe("data path: confirmed uplinks", () => {
     expect(r.device.outbox.push("02000100ZZ", 0, PRIO_NORMAL)).toBe(OB_OK); // not hex: 13
     expect(r.device.outbox.push("AB".repeat(512) + "00", 0, PRIO_NORMAL)).toBe(2); // 1026: refused by the outbox itself
     r.app.report(); // a good one behind them
-    r.device.link.post(EV_UPLINK, 0, 0, 0, 0, "");
+    r.device.link.post(EV_UPLINK, 0, 0, 0, -1, -1, "");
     expect(drained(r)).toBeGreaterThan(0);
-    expect(r.device.uplink.stats.dropped).toBe(2);
+    expect(r.device.link.up.stats.dropped).toBe(2);
     const log = r.logs.join("\n");
     expect(log).toContain("dropped: module refused the frame: odd hex length");
     expect(log).toContain("dropped: module refused the frame: hex decode failed");
@@ -191,7 +192,7 @@ describe("data path: confirmed uplinks", () => {
     ready(r);
     r.sim.faults.noSignal(60 * MIN);
     r.clock.advance(5000);
-    const first = r.device.nextSeq();
+    const first = r.device.outbox.nextSeq();
     for (let i = 0; i < 10; i++) r.app.report();
     expect(r.device.outbox.size()).toBe(4);
     expect(r.device.outbox.stats.droppedOldest).toBe(6);
@@ -234,20 +235,16 @@ describe("data path: NON mode", () => {
         { id: 9000, name: "commandError", kind: 0x86, fields: [{ name: "result", type: 3 }, { name: "commandServiceId", type: 2, min: 0, max: 65535 }] },
       ],
     };
+    testConfig();
     const clock = new FakeClock();
     const uart = new UartStub(clock);
     const sim = new Sim7020({ clock, output: () => {}, seed: 3 });
     attachToStub(sim, uart);
-    const dev = new Device(
-      { uart, clock, pins: { pwrkey() {}, status: () => -1 }, log: { level: 0, write() {} }, random: () => 0.5, store: new MemoryStore() },
-      testConfig(),
-      profile,
-      9000,
-      {},
-    );
-    uart.attach((c) => dev.feed(c));
-    dev.start();
-    clock.runUntil(() => dev.isReady(), 10 * MIN);
+    const quiet = { linkState() {}, linkDelivered() {}, linkDropped() {}, command: () => undefined };
+    const dev = new Device({ uart, clock, pins: { pwrkey() {}, status: () => -1 }, log: { level: 0, write() {} }, random: () => 0.5, store: new MemoryStore() }, () => profile, 9000, quiet);
+    uart.attach((c) => dev.link.at.feed(c));
+    dev.start(false, -1);
+    clock.runUntil(() => dev.link.state === S_READY, 10 * MIN);
     expect(dev.send(5, { n: 7 })).toBeGreaterThan(0);
     clock.runUntil(() => dev.outbox.size() === 0, 10 * MIN);
     expect(uart.commands()).toContain("AT+CTM2MSEND=0200050001" + "07,1");
@@ -258,9 +255,9 @@ describe("data path: NON mode", () => {
 describe("data path: a platform that never acknowledges", () => {
   it("restarts the session after three failed tries, then slows right down instead of re-registering every few minutes", () => {
     const r = makeDeviceRig({ config: { app: { reportIntervalS: 604800 } } });
-    r.clock.runUntil(() => r.device.isReady() && r.device.outbox.size() === 0, 10 * MIN);
+    r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0, 10 * MIN);
     r.sim.faults.sendFail(1, 1000); // every CON send times out
-    const seq = r.device.nextSeq();
+    const seq = r.device.outbox.nextSeq();
     r.app.report();
     r.clock.advance(6 * 60 * MIN);
     const regs = r.sim.summary().registrations;

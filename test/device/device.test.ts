@@ -14,6 +14,6 @@ describe("device: reports and commands", () => {
     expect(decoded[0]).toMatchObject({ service: "linkEvent", values: { code: 0, detail: "boot" } });
     expect(decoded.filter((d) => d.err === undefined && d.service === "telemetry").length).toBeGreaterThanOrEqual(4);
     expect(r.device.outbox.size()).toBe(0);
-    expect(r.device.uplink.stats.delivered).toBe(sends.length);
+    expect(r.device.link.up.stats.delivered).toBe(sends.length);
   });
 });

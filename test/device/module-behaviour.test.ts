@@ -221,7 +221,7 @@ describe("defect 3: line noise next to OK or a URC (\\x00OK, \\xff+CTM2M: lwstat
 
   const lwNoise = once(() => {
     const r = makeDeviceRig({ seed: 1 });
-    r.clock.runUntil(() => r.device.isReady() && r.device.outbox.size() === 0, 10 * MIN);
+    r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0, 10 * MIN);
     r.clock.advance(30 * S);
     r.sim.faults.noise("+CTM2M: lwstatus", "\u00ff");
     const t0 = r.clock.now();
@@ -261,7 +261,7 @@ describe("defect 3: line noise next to OK or a URC (\\x00OK, \\xff+CTM2M: lwstat
 describe("defect 4: PSM entered while Ready (auto-sleep module)", () => {
   const run = once(() => {
     const r = makeDeviceRig({ seed: 1, config: { network: { psm: { enabled: true, tauS: 3600, activeS: 60 } }, aep: { autoTau: 2 } } });
-    r.clock.runUntil(() => r.device.isReady() && r.device.outbox.size() === 0, 10 * MIN);
+    r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0, 10 * MIN);
     r.clock.advance(1000);
     r.sim.faults.psmEnter(); // +CPSMSTATUS: "ENTER PSM" while Ready
     r.clock.advance(500);

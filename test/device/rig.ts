@@ -1,12 +1,14 @@
 // The whole firmware logic (Device + SampleApp) on the simulator under the fake clock: what the
 // data-path tests and the soak run. A "MCU reboot" builds a new Device and App on the same Store.
 
-import { validateConfig, type FirmwareConfig } from "../../lib/config";
+import type { FirmwareConfig } from "../../lib/config";
 import { Device } from "../../lib/device";
-import { STATE_NAMES } from "../../lib/link/states";
+import { EV_STOP } from "../../lib/link/events";
+import { S_READY, stateName } from "../../lib/link/states";
 import { LOG_INFO, type Log, type Pins } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
-import { APP_PROFILE, RSP_COMMAND_ERROR } from "../../firmware/profile";
+import { appProfile, RSP_COMMAND_ERROR } from "../../firmware/profile";
+import { testConfig } from "../support/config";
 import { FakeClock } from "../support/fake-clock";
 import { MemoryStore } from "../support/memory-store";
 import { UartStub } from "../support/uart-stub";
@@ -24,16 +26,14 @@ export function wiredPins(pins: Pins, hasPwrkey: boolean, hasStatus: boolean): P
   };
 }
 
-export function testConfig(over: unknown = {}): FirmwareConfig {
-  const r = validateConfig(over, {});
-  if (!r.config) throw new Error(r.errors.join("; "));
-  return r.config;
-}
+export { testConfig };
+export type { FirmwareConfig };
 
 export interface DeviceRig {
-  /** Sequence numbers the application queued, in order, and those the platform confirmed. */
+  /** Sequence numbers the application queued, in order, those the platform confirmed, and those dropped (refused by the module, or set aside after RSTs). */
   produced: number[];
   delivered: number[];
+  dropped: number[];
   /** Largest number of fake-clock timers pending at a state change (bounded: no leaks). */
   peakTimers: number;
   /** Timers the link held right after leaving a state, beyond its supervisor (must stay 0). */
@@ -49,6 +49,12 @@ export interface DeviceRig {
   rng: Rng;
   /** Simulate an MCU reset: a new Device + App on the same Store (the module keeps running). */
   mcuReboot(opts?: { warmWake?: boolean }): void;
+  /** The link is Ready. */
+  isReady(): boolean;
+  /** No more reports from the sample application (its timer stops): let the outbox drain. */
+  stopReports(): void;
+  /** Ask for a shutdown (deregister, power off), or with `reboot` a module reboot (EV_STOP). */
+  stop(reboot?: boolean): void;
   dump(n?: number): string;
 }
 
@@ -76,27 +82,38 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
     },
   };
   const trans: { from: string; to: string; reason: string }[] = [];
-  const rig = { produced: [] as number[], delivered: [] as number[], peakTimers: 0, leakedTimers: 0, transitions: () => trans } as DeviceRig;
+  const rig = { produced: [] as number[], delivered: [] as number[], dropped: [] as number[], peakTimers: 0, leakedTimers: 0, transitions: () => trans } as DeviceRig;
   const build = (warmWake = false) => {
-    let app: SampleApp | undefined;
+    const app = new SampleApp({ clock, store, log, temperatureC: () => 21.5, memory: () => ({ usage: 0, total: 0, free: 0 }) }, cfg.app.reportIntervalS, cfg.log.memoryEveryReports);
     const pins = wiredPins(sim.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null);
-    const device: Device = new Device({ uart, clock, pins, log, random: () => rng.next(), store }, cfg, APP_PROFILE, RSP_COMMAND_ERROR, {
-      onStateChange(from, to, reason) {
-        if (app) app.onStateChange(from, to, reason);
-        trans.push({ from: STATE_NAMES[from], to: STATE_NAMES[to], reason });
+    let device: Device;
+    // The application hears the link through the rig, which records what it sees on the way.
+    const listener = {
+      linkState(from: number, to: number, reason: string) {
+        app.linkState(from, to, reason);
+        trans.push({ from: stateName(from), to: stateName(to), reason });
         if (trans.length > 5000) trans.splice(0, 1000);
         // go() has cleared the old state's timers and has not entered the new one yet.
-        const held = device.link.timersRunning() - (device.link.supervisorRunning() ? 1 : 0);
+        const held = device.link.timerId.slice(0, 3).filter((x) => x !== 0).length;
         if (held > 0) {
           rig.leakedTimers += held;
-          log.write(0, "test", "timer leak leaving " + STATE_NAMES[from]);
+          log.write(0, "test", "timer leak leaving " + stateName(from));
         }
         if (clock.pending() > rig.peakTimers) rig.peakTimers = clock.pending();
       },
-      onDelivered(seq) {
+      linkDelivered(seq: number) {
+        app.linkDelivered();
         rig.delivered.push(seq);
       },
-    });
+      linkDropped(seq: number, why: string) {
+        app.linkDropped(seq, why);
+        rig.dropped.push(seq);
+      },
+      command(id: number, v: any, taskId: number) {
+        return app.command(id, v);
+      },
+    };
+    device = new Device({ uart, clock, pins, log, random: () => rng.next(), store }, appProfile, RSP_COMMAND_ERROR, listener);
     // Every uplink the outbox accepts (reports, events and command responses), by sequence number.
     const push = device.outbox.push.bind(device.outbox);
     device.outbox.push = (hex, mode, prio) => {
@@ -105,14 +122,12 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
       if (res !== 2 /* OB_REFUSED */) rig.produced.push(seq);
       return res;
     };
-    app = new SampleApp(device, { clock, store, log, temperatureC: () => 21.5 }, cfg.app.reportIntervalS);
-    uart.attach((c) => device.feed(c));
+    uart.attach((c) => device.link.at.feed(c));
     rig.device = device;
     rig.app = app;
-    // A planned deep-sleep wake (firmware/sleep.ts): no boot event, the link's warm path.
-    app.start(!warmWake);
-    device.link.warm = warmWake;
-    device.start();
+    // A planned deep-sleep wake (firmware/sleep.ts): no boot event, the link's warm start.
+    app.start(device, !warmWake);
+    device.start(warmWake, -1);
   };
   Object.assign(rig, {
     clock,
@@ -123,12 +138,22 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
     rng,
     mcuReboot(opts: { warmWake?: boolean } = {}) {
       // The old instance's timers die with the MCU: stop them so the fake clock forgets them.
-      rig.app.stop();
+      clock.clearTimeout(rig.app.timer);
       rig.device.link.halt();
       build(opts.warmWake === true);
     },
     dump(n = 80) {
       return logs.slice(-n).join("\n");
+    },
+    isReady() {
+      return rig.device.link.state === S_READY;
+    },
+    stopReports() {
+      clock.clearTimeout(rig.app.timer);
+      rig.app.timer = 0;
+    },
+    stop(reboot = false) {
+      rig.device.link.post(EV_STOP, 0, reboot ? 1 : 0, 0, -1, -1, "");
     },
   });
   build();

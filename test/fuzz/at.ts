@@ -5,7 +5,7 @@
 // exactly one result, and once the garbage stops a normal command gets its proper result.
 
 import fc from "fast-check";
-import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, AT_F_PREFIX_FINAL, AT_F_WAKE, type AtSpec } from "../../lib/at/engine";
+import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, AT_F_PREFIX_FINAL, AT_F_WAKE, type AtSpec } from "../support/at-compat";
 import { LineReader, LINE_MAX_CHARS } from "../../lib/at/lines";
 import { AT_CANCELLED, AT_OK } from "../../lib/at/result";
 import { FakeClock } from "../support/fake-clock";

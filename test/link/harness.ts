@@ -1,28 +1,18 @@
 // The link machine on the UART stub, the fake clock and the SIM7020 simulator: what every link test
-// and the soak build on. Logs are kept in memory (and printed on demand) so failures show the story.
+// builds on. The data path has an empty queue here (test/data and test/device add the outbox). Logs are
+// kept in memory (and printed on demand) so failures show the story.
 
-import { createLink } from "../../lib/link/table";
-import type { Link } from "../../lib/link/machine";
-import type { LinkConfig } from "../../lib/link/types";
-import { S_READY, STATE_NAMES } from "../../lib/link/states";
+import { EV_START, START_WARM } from "../../lib/link/events";
+import { Link } from "../../lib/link/machine";
+import { S_READY, stateName } from "../../lib/link/states";
+import { handle } from "../../lib/link/table";
 import { LOG_INFO, type Log } from "../../lib/ports";
+import { testConfig } from "../support/config";
 import { FakeClock } from "../support/fake-clock";
 import { UartStub } from "../support/uart-stub";
 import { Rng } from "../sim/rng";
 import { Sim7020, attachToStub, type SimOptions } from "../sim/sim7020";
 import { wiredPins } from "../device/rig";
-
-export const BASE_CONFIG: LinkConfig = {
-  apn: "ctnb",
-  attachTimeoutS: 180,
-  readyTimeoutS: 900,
-  psm: { enabled: false, tauS: 86400, activeS: 60 },
-  init: { server: "221.229.214.202", port: 5683, lifetimeS: 86400, autoTau: 0, security: 0, pskId: "", psk: "" },
-  bindingMode: -1,
-  hasPwrkey: false,
-  hasStatus: false,
-  baud: 115200,
-};
 
 export interface Rig {
   clock: FakeClock;
@@ -33,6 +23,8 @@ export interface Rig {
   transitions: { from: string; to: string; reason: string; t: number }[];
   downlinks: string[];
   rng: Rng;
+  /** Start bring-up (warm: after our own deep sleep). */
+  start(warm?: boolean): void;
   /** Run until Ready (or maxMs); returns the elapsed ms or -1. */
   untilReady(maxMs?: number): number;
   /** Host commands sent so far, without the trailing \r. */
@@ -40,8 +32,16 @@ export interface Rig {
   dump(): string;
 }
 
-export function makeRig(opts: { seed?: number; sim?: Partial<SimOptions>; cfg?: Partial<LinkConfig>; logLevel?: number; wirePins?: boolean } = {}): Rig {
+/**
+ * `config`: a partial firmware configuration (validated, defaults filled in); `wirePins` wires PWRKEY
+ * (D4) and STATUS (D5).
+ */
+export function makeRig(opts: { seed?: number; sim?: Partial<SimOptions>; config?: any; logLevel?: number; wirePins?: boolean } = {}): Rig {
   const seed = opts.seed ?? 1;
+  const over = JSON.parse(JSON.stringify(opts.config ?? {}));
+  if (opts.wirePins) over.modem = { ...(over.modem ?? {}), pwrkeyPin: "D4", statusPin: "D5" };
+  if (opts.logLevel !== undefined) over.log = { ...(over.log ?? {}), level: opts.logLevel };
+  const cfg = testConfig(over);
   const clock = new FakeClock(0);
   const uart = new UartStub(clock);
   const sim = new Sim7020({ clock, output: () => {}, seed, ...(opts.sim ?? {}) });
@@ -57,29 +57,18 @@ export function makeRig(opts: { seed?: number; sim?: Partial<SimOptions>; cfg?: 
     },
   };
   const rng = new Rng(seed * 7919 + 13);
-  const cfg: LinkConfig = { ...BASE_CONFIG, ...(opts.cfg ?? {}) };
-  if (opts.wirePins) {
-    cfg.hasPwrkey = true;
-    cfg.hasStatus = true;
-  }
-  const link = createLink(
-    {
-      uart,
-      clock,
-      pins: wiredPins(sim.pins, cfg.hasPwrkey, cfg.hasStatus),
-      log,
-      random: () => rng.next(),
+  const owner = {
+    linkState(from: number, to: number, reason: string) {
+      transitions.push({ from: stateName(from), to: stateName(to), reason, t: clock.now() });
     },
-    cfg,
-    {
-      onStateChange(from, to, reason) {
-        transitions.push({ from: STATE_NAMES[from], to: STATE_NAMES[to], reason, t: clock.now() });
-      },
-      onDownlink(hex) {
-        downlinks.push(hex);
-      },
+    linkDelivered() {},
+    linkDropped() {},
+    linkDownlink(hex: string) {
+      downlinks.push(hex);
     },
-  );
+  };
+  const nothing = { head: () => undefined, remove: () => false, noteTry: () => {}, size: () => 0 };
+  const link = new Link({ uart, clock, pins: wiredPins(sim.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null), log, random: () => rng.next() }, owner, owner, nothing, handle);
   uart.attach((c) => link.at.feed(c));
   const rig: Rig = {
     clock,
@@ -90,6 +79,9 @@ export function makeRig(opts: { seed?: number; sim?: Partial<SimOptions>; cfg?: 
     transitions,
     downlinks,
     rng,
+    start(warm = false) {
+      link.post(EV_START, 0, warm ? START_WARM : 0, -1, -1, -1, "");
+    },
     untilReady(maxMs = 3600_000) {
       return clock.runUntil(() => link.state === S_READY, maxMs);
     },

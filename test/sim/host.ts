@@ -3,7 +3,7 @@
 // trouble a crude restart from the top. It is not the firmware's link machine; it only has to be
 // correct enough that each scenario's effect shows in the simulator's transcript and summary.
 
-import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, AT_F_WAKE } from "../../lib/at/engine";
+import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, AT_F_WAKE } from "../support/at-compat";
 import { AT_CTM2M_ERROR, AT_ERROR, AT_OK, AT_TIMEOUT, atResultText } from "../../lib/at/result";
 import type { Clock } from "../../lib/ports";
 import type { UartStub } from "../support/uart-stub";

@@ -2,7 +2,7 @@
 // AtEngine as the host over the UartStub: same commands, same answers, message ids aside.
 
 import { describe, expect, it } from "vitest";
-import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE } from "../../lib/at/engine";
+import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE } from "../support/at-compat";
 import { AT_OK } from "../../lib/at/result";
 import { FakeClock } from "../support/fake-clock";
 import { randomChunks, UartStub } from "../support/uart-stub";

@@ -15,9 +15,9 @@ export class RealClock implements Clock {
     return Math.floor(performance.now() - this.t0);
   }
 
-  setTimeout(fn: () => void, delayMs: number): number {
+  setTimeout(fn: (a: any, b: any) => void, delayMs: number, a?: any, b?: any): number {
     const id = this.nextId++;
-    this.arm(id, fn, this.now() + (delayMs > 0 ? delayMs : 0));
+    this.arm(id, () => fn(a, b), this.now() + (delayMs > 0 ? delayMs : 0));
     return id;
   }
 

@@ -3,8 +3,7 @@
 // host write and every simulated minute of a 30-day run. check() returns the first breach as text.
 
 import { decodeCommand, decodeFrame } from "../../lib/aep/codec";
-import { AT_ENGINE_DEFAULTS } from "../../lib/at/engine";
-import { LINE_MAX_CHARS } from "../../lib/at/lines";
+import { AtLimit } from "../../lib/at/engine";
 import type { Device } from "../../lib/device";
 import { PRIO_RESPONSE } from "../../lib/outbox/outbox";
 import { APP_PROFILE, SVC_TELEMETRY } from "../../firmware/profile";
@@ -46,7 +45,7 @@ export function zeroTotals(): InstanceTotals {
 }
 
 export function instanceTotals(d: Device): InstanceTotals {
-  const c = d.commands.stats;
+  const c = d.commands;
   return {
     droppedOldest: d.outbox.stats.droppedOldest,
     outboxPeak: d.outbox.stats.peak,
@@ -56,9 +55,9 @@ export function instanceTotals(d: Device): InstanceTotals {
     answeredWithError: c.answeredWithError,
     unanswerable: c.unanswerable,
     queueRefused: c.queueRefused,
-    moduleDropped: d.uplink.stats.dropped,
-    atQueueFull: d.link.at.stats.queueFull,
-    readerOverflows: d.link.at.overflows(),
+    moduleDropped: d.link.up.stats.dropped,
+    atQueueFull: d.link.at.queueFull,
+    readerOverflows: d.link.at.overflows,
     recoveries: d.link.stats.recoveries,
     registrations: d.link.stats.registrations,
     worstTimeToReadyMs: d.link.stats.worstTimeToReadyMs,
@@ -138,7 +137,7 @@ export class Ledger {
       const u = this.uplinks.get(rig.produced[i]);
       if (u && u.prio === PRIO_RESPONSE) responses.push(u);
     }
-    const refused = rig.device.commands.stats.queueRefused - refusedBefore;
+    const refused = rig.device.commands.queueRefused - refusedBefore;
     if (task === undefined) {
       this.commandsUnreadable++;
       if (responses.length !== 0) return "downlink " + clip(hex) + " has no readable task id but got " + responses.length + " response(s)";
@@ -202,11 +201,11 @@ export class Ledger {
     const size = d.outbox.size();
     if (size > this.capacity) return "outbox holds " + size + " > capacity " + this.capacity;
     if (size > this.peakOutbox) this.peakOutbox = size;
-    const q = d.link.at.queued();
-    if (q > AT_ENGINE_DEFAULTS.queueCapacity) return "AT queue holds " + q + " > " + AT_ENGINE_DEFAULTS.queueCapacity;
+    const q = d.link.at.qLen;
+    if (q > AtLimit.QUEUE) return "AT queue holds " + q + " > " + AtLimit.QUEUE;
     if (q > this.peakAtQueue) this.peakAtQueue = q;
-    const pc = d.link.at.pendingChars();
-    if (pc > LINE_MAX_CHARS) return "line reader holds " + pc + " > " + LINE_MAX_CHARS + " characters";
+    const pc = d.link.at.partial.length;
+    if (pc > AtLimit.LINE_MAX_CHARS) return "line reader holds " + pc + " > " + AtLimit.LINE_MAX_CHARS + " characters";
     if (pc > this.peakReaderChars) this.peakReaderChars = pc;
     return this.syncProduced(rig) || this.syncDelivered(rig, t) || this.syncPlatform(rig);
   }

@@ -99,7 +99,7 @@ describe("the invariants bite", () => {
       ledger.noteHostWrite(data);
       first = first || ledger.check(rig);
     })(rig.uart.onWrite as (d: string) => void);
-    rig.clock.runUntil(() => rig.device.isReady() && rig.device.outbox.size() === 0, 600_000);
+    rig.clock.runUntil(() => rig.isReady() && rig.device.outbox.size() === 0, 600_000);
     expect(first).toBeUndefined();
     expect(ledger.check(rig)).toBeUndefined();
     return { rig, ledger };

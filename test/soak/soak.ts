@@ -6,6 +6,7 @@
 // RECOVERY_BOUND_MS. Invariants (invariants.ts) are checked at every link state change, every host
 // write and every simulated minute; the run stops at the first breach with the seed and both tails.
 
+import { stateName } from "../../lib/link/states";
 import { encodeCommand } from "../../lib/aep/codec";
 import { RECOVERY_BOUND_MS } from "../../lib/link/retry";
 import { LOG_INFO } from "../../lib/ports";
@@ -150,9 +151,9 @@ export function runSoak(o: SoakOptions): SoakResult {
   // Hooks on each Device instance (a new one after every MCU reboot): state changes, pushes, downlinks.
   const wrap = () => {
     const d = rig.device;
-    const l = d.link.listener;
-    const onState = l.onStateChange;
-    l.onStateChange = function (from, to, reason) {
+    const l = d.link.owner;
+    const onState = l.linkState;
+    l.linkState = function (from: number, to: number, reason: string) {
       onState.call(l, from, to, reason);
       check();
     };
@@ -163,13 +164,12 @@ export function runSoak(o: SoakOptions): SoakResult {
       check();
       return r;
     };
-    const handle = d.commands.handle.bind(d.commands);
-    d.commands.handle = function (hex) {
+    const handle = d.linkDownlink.bind(d);
+    d.linkDownlink = function (hex: string) {
       const before = rig.produced.length;
-      const refused = d.commands.stats.queueRefused;
-      const r = handle(hex);
+      const refused = d.commands.queueRefused;
+      handle(hex);
       fail(ledger.noteCommand(rig, hex, before, refused));
-      return r;
     };
   };
   wrap();
@@ -200,7 +200,7 @@ export function runSoak(o: SoakOptions): SoakResult {
    */
   const mcuDown = (offMs: number, cut: boolean, brownout: boolean, warm: boolean) => {
     const dying = rig.device;
-    rig.app.stop();
+    rig.stopReports();
     dying.link.halt(); // the CPU stops here: nothing the dying instance does next reaches the module
     // A reset floats the GPIO: the transistor lets go of PWRKEY (a pulse under way ends here).
     rig.sim.pins.pwrkey(false);
@@ -223,12 +223,9 @@ export function runSoak(o: SoakOptions): SoakResult {
       if (cut) rig.store.powerOn();
       // Without a PWRKEY wire the key is tied low: the module starts with its supply.
       if (brownout && !hasPwrkey) rig.sim.powerOn();
-      rig.mcuReboot(); // attaches the new instance to the UART
+      rig.mcuReboot({ warmWake: warm }); // attaches the new instance to the UART
       wrap();
-      if (warm) {
-        rig.device.link.warm = true; // firmware/sleep.ts resumeAfterSleep: the wake is for a report
-        rig.app.report();
-      }
+      if (warm) rig.app.report(); // firmware/main.ts: the wake is for a report
       // Printed while the MCU was off, or just before (still on the wire when it went).
       ledger.downlinksLostInReboot += downlinkTimes.filter((t) => t >= haltMs - rig.uart.latencyMs).length;
       check();
@@ -281,7 +278,8 @@ export function runSoak(o: SoakOptions): SoakResult {
       "deepSleep",
       psm ? 4 : 0,
       (room) => {
-        if (mcuOff || !rig.device.idle() || room < 2 * MIN) return undefined;
+        // firmware/sleep.ts: nothing queued, nothing on its way, no command in flight.
+        if (mcuOff || !rig.isReady() || rig.device.link.up.busy() || rig.device.link.at.busy() || room < 2 * MIN) return undefined;
         mcuDown(Math.min(room - MIN, rng.int(MIN, 35 * MIN)), false, false, true);
         return "";
       },
@@ -333,7 +331,7 @@ export function runSoak(o: SoakOptions): SoakResult {
     }
   };
 
-  const drained = () => !mcuOff && rig.device.isReady() && rig.device.outbox.size() === 0 && !rig.device.uplink.inFlight();
+  const drained = () => !mcuOff && rig.isReady() && rig.device.outbox.size() === 0 && !rig.device.link.up.busy();
   const untilDrained = (maxMs: number): number => {
     const start = clock.now();
     const stop = start + maxMs;
@@ -362,7 +360,7 @@ export function runSoak(o: SoakOptions): SoakResult {
     if (breach) break;
     const rec = untilDrained(RECOVERY_BOUND_MS);
     if (rec < 0) {
-      fail("not Ready with an empty outbox " + RECOVERY_BOUND_MS / MIN + " min after the faults stopped (state " + rig.device.link.stateName() + ", " + rig.device.outbox.size() + " queued)");
+      fail("not Ready with an empty outbox " + RECOVERY_BOUND_MS / MIN + " min after the faults stopped (state " + stateName(rig.device.link.state) + ", " + rig.device.outbox.size() + " queued)");
       break;
     }
     recoveries.push(rec);

@@ -8,7 +8,9 @@ interface Timer {
   id: number;
   due: number;
   seq: number;
-  fn: () => void;
+  fn: (a: any, b: any) => void;
+  a: any;
+  b: any;
 }
 
 function before(a: Timer, b: Timer): boolean {
@@ -33,10 +35,11 @@ export class FakeClock implements Clock {
     return this.t;
   }
 
-  setTimeout(fn: () => void, delayMs: number): number {
+  /** Like Espruino's: `a` and `b` are passed to the callback. */
+  setTimeout(fn: (a: any, b: any) => void, delayMs: number, a?: any, b?: any): number {
     if (!(delayMs >= 0)) delayMs = 0;
     const id = this.nextId++;
-    this.push({ id, due: this.t + delayMs, seq: this.seq++, fn });
+    this.push({ id, due: this.t + delayMs, seq: this.seq++, fn, a, b });
     this.live.add(id);
     return id;
   }
@@ -87,7 +90,7 @@ export class FakeClock implements Clock {
     if (x.due > this.t) this.t = x.due;
     this.live.delete(x.id);
     this.fired++;
-    x.fn();
+    x.fn(x.a, x.b);
   }
 
   private dropDead(): void {

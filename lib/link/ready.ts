@@ -1,0 +1,184 @@
+// Ready: registered and observed. The data path (uplink.ts) sends; session notices decide when to
+// recover, and every recovery after the first since the last delivery goes through the retry table,
+// so a fault that survives registration backs off instead of looping. Queries that only feed the log
+// (IMEI, IMSI, operator) are asked here once per boot, after the first delivery.
+
+import { afterPrefix, intField, textField } from "../at/fields";
+import { AT_OK, atResultText } from "../at/result";
+import { OP_DEREG, OP_LWSTATUS, OP_PING, OP_PLAT, OP_PSM, OP_SEND, OP_UPDATE, REG_STATE_OBSERVED, SEND_OK } from "../aep/codes";
+import { Aep } from "../aep/ctm2m";
+import { LOG_INFO, LOG_WARN } from "../ports";
+import { digitsLine, parseCsq } from "../sim7020/parse";
+import { Net } from "../sim7020/rows";
+import { EV_AT, EV_CPIN, EV_ENTER, EV_LEAVE, EV_NOTICE, EV_PSM, EV_TIMER, EV_UPLINK, T_DATA, T_STATE } from "./events";
+import type { Link } from "./machine";
+import { pause, Session } from "./session";
+import { S_DEREGISTERING, S_READY, S_REG_CHECK, S_REGISTERING, S_SYNC } from "./states";
+import { Dp, UpCmd } from "./uplink";
+
+export const enum Ready {
+  /** Ready re-reads the signal and AT+CTM2MREG? this often (local queries: no radio traffic) unless PSM is on. */
+  CHECK_MS = 900000,
+}
+
+// Ready's own command ids (the data path's are CMD_SEND and CMD_WAKE).
+const enum C {
+  UPDATE = 1,
+  CSQ = 2,
+  REG_READ = 3,
+  CGSN = 4,
+  CIMI = 5,
+  COPS = 6,
+}
+
+/**
+ * Leave Ready to recover the session. The first recovery since the last delivery goes at once; the
+ * next ones wait the retry table's delay (which only a delivery resets), so a fault that survives a
+ * successful registration cannot loop at full speed.
+ */
+function recover(m: Link, next: number, opt: number, why: string): void {
+  m.stats.recoveries++;
+  const sp = why.indexOf(" ");
+  m.cause(sp > 0 ? why.substring(0, sp) : why);
+  if (m.failures === 0) {
+    m.failures = 1;
+    m.go(next, why, opt);
+  } else m.retry(next, why, false, opt, -1);
+}
+
+/** What the data path asked for. */
+function act(m: Link, dp: number, why: string): void {
+  if (dp === Dp.NONE) return;
+  if (dp === Dp.PAUSE) pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
+  else if (dp === Dp.REREGISTER || dp === Dp.CHECK_SESSION) recover(m, S_REG_CHECK, 0, why);
+  else if (dp === Dp.RESTART_SESSION) recover(m, S_DEREGISTERING, S_REGISTERING, why);
+  else if (dp === Dp.MODULE_LOST) {
+    m.cause("silent");
+    m.fail("module silent far longer than its TAU", false, S_SYNC, 0);
+  }
+}
+
+export function ready(m: Link): void {
+  const ev = m.ev;
+  switch (ev.type) {
+    case EV_ENTER: {
+      // Ready reached: measure the outage, reset the bring-up streaks and the supervisor (not the
+      // backoff: only a delivery resets that).
+      const st = m.stats;
+      st.readyCount++;
+      st.lastTimeToReadyMs = m.now() - m.downSinceMs;
+      if (st.lastTimeToReadyMs > st.worstTimeToReadyMs) st.worstTimeToReadyMs = st.lastTimeToReadyMs;
+      m.failState = -1;
+      m.stepFailures = 0;
+      m.apnFixes = 0;
+      m.blindPulseTried = 0;
+      m.supervisorLevel = 0;
+      m.log(LOG_INFO, "READY in " + Math.round(m.stats.lastTimeToReadyMs / 1000) + " s" + (m.info.imei ? ": IMEI " + m.info.imei : "") + ", rssi " + m.info.rssi + (m.info.operator ? ", operator " + m.info.operator : ""));
+      if (CFG.aep.bindingMode >= 0 && !m.updateDone) m.send(Aep.UPDATE + CFG.aep.bindingMode, C.UPDATE);
+      // Always armed, so the watchdog sees a live timer; with power saving it only re-arms (a query
+      // would wake the module for nothing).
+      m.setTimer(T_STATE, Ready.CHECK_MS);
+      m.up.resume(m);
+      return;
+    }
+    case EV_LEAVE:
+      // Whatever was in flight stays queued and is sent again later.
+      m.up.phase = 0;
+      m.up.abandon = 0;
+      return;
+    case EV_UPLINK:
+    case EV_PSM:
+    case EV_CPIN:
+      // Something to send, or the module woke (EXIT PSM; +CPIN: READY after a PWRKEY wake).
+      m.up.resume(m);
+      return;
+    case EV_NOTICE: {
+      const s = ev.code;
+      switch (ev.id) {
+        case OP_SEND:
+          act(m, m.up.onNotice(m), "send," + s + ": session gone or unusable");
+          // Once per MCU boot (not after a deep-sleep wake), out of the bring-up path (a minute into
+          // Ready, after a delivery, when nothing else is going on): the queries that only feed the log.
+          if (s === SEND_OK && !m.infoAsked && m.state === S_READY && m.now() - m.t0 >= 60000 && !m.up.busy() && !m.at.busy()) {
+            m.infoAsked = 1;
+            if (m.info.imei === "") m.send(Net.CGSN, C.CGSN);
+            if (m.info.imsi === "") m.send(Net.CIMI, C.CIMI);
+            m.send(Net.COPS, C.COPS);
+          }
+          return;
+        case OP_LWSTATUS:
+          recover(m, S_DEREGISTERING, S_REGISTERING, "lwstatus," + s + ": session unusable");
+          return;
+        case OP_PING:
+          if (s !== 0) recover(m, S_REG_CHECK, 0, "ping," + s + ": lifetime update failed");
+          return;
+        case OP_UPDATE:
+          if (s === 13 || s === 14) recover(m, S_REG_CHECK, 0, "update," + s + ": not registered");
+          return;
+        case OP_DEREG:
+          recover(m, S_REG_CHECK, 0, "dereg," + s + ": session ended");
+          return;
+        case OP_PLAT:
+          // plat,<s>,<disableTimeoutS>,<0 begin|1 end>: a begin with a timeout pauses for that long (until
+          // the end notice); plat,0 alone drops the session; plat,1 alone is a firmware push.
+          if (ev.d2 === 1) return;
+          if (ev.d1 > 0) pause(m, ev.d1, "plat," + s + ": platform disables the device for " + ev.d1 + " s");
+          else if (s === 0) recover(m, S_REG_CHECK, 0, "plat,0: platform disconnected");
+          else pause(m, Session.PAUSE_DEFAULT_S, "plat," + s + ": firmware download");
+          return;
+        case OP_PSM:
+          m.up.resume(m); // psm,0: the TAU timer woke the module (the dispatch cleared `asleep`)
+          return;
+      }
+      return;
+    }
+    case EV_TIMER:
+      if (ev.id === T_DATA) act(m, m.up.onTimer(m), "uplinks keep failing: session unusable");
+      else if (ev.id === T_STATE) {
+        // Local queries only (no radio traffic): fresh rssi for the reports, and a session check.
+        m.setTimer(T_STATE, Ready.CHECK_MS);
+        if (!CFG.network.psm.enabled) {
+          m.send(Net.CSQ, C.CSQ);
+          m.send(Aep.REG_READ, C.REG_READ);
+        }
+      }
+      return;
+    case EV_AT:
+      break;
+    default:
+      return;
+  }
+  const ok = ev.code === AT_OK;
+  switch (ev.id) {
+    case UpCmd.SEND:
+    case UpCmd.WAKE:
+      act(m, m.up.onAt(m), "send refused: " + atResultText(ev.code, ev.err));
+      return;
+    case C.UPDATE:
+      if (ok) m.updateDone = 1;
+      else m.log(LOG_WARN, "binding mode update refused: " + atResultText(ev.code, ev.err));
+      return;
+    case C.CSQ:
+      if (ok && parseCsq(ev.text) >= 0) m.info.rssi = parseCsq(ev.text);
+      return;
+    case C.REG_READ: {
+      const st = ok ? intField(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0) : -1;
+      if (st >= 0 && st !== REG_STATE_OBSERVED) recover(m, S_REG_CHECK, 0, "session check: state " + st);
+      return;
+    }
+    case C.CGSN:
+      if (ok) m.info.imei = digitsLine(m.at.resp, "+CGSN:");
+      m.log(LOG_INFO, "IMEI " + (m.info.imei || "unreadable") + " (the endpoint name on AEP is built from it)");
+      return;
+    case C.CIMI:
+      if (ok) m.info.imsi = digitsLine(m.at.resp, "+CIMI:");
+      return;
+    case C.COPS: {
+      // +COPS: <mode>,<format>,"<oper>",<AcT>; AcT 9 is NB-IoT.
+      const i = afterPrefix(ev.text, "+COPS:");
+      if (ok && i >= 0) m.info.operator = textField(ev.text, i, 2) || "";
+      m.log(LOG_INFO, "network: operator " + (m.info.operator || "?") + ", IMSI " + (m.info.imsi || "?") + ", rssi " + m.info.rssi);
+      return;
+    }
+  }
+}

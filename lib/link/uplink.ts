@@ -1,0 +1,400 @@
+// The Ready state's data path: one frame at a time from the outbox head, sent with AT+CTM2MSEND and
+// removed only when +CTM2M: send,0,<msgid> confirms that very message id, whatever order the
+// confirmation and the SEND's own answer arrive in (a confirmation may come before the SEND's OK, in
+// NON mode even before its +CTM2MSEND: line: recent notices are kept to match against). One in flight
+// keeps the order. A confirmation that never comes is retried; frames the module calls malformed
+// (errors 13/14/17/2/3) are dropped because they can never succeed; a frame the platform answered with
+// RST three times is set aside. With power saving it wakes the module first: a short PWRKEY pulse when
+// it is in PSM and PWRKEY is wired, else a bare AT (the first characters only wake an auto-sleeping
+// UART); a module in true PSM without PWRKEY is waited for (it wakes on its own TAU), never escalated.
+
+import { AT_OK, atResultText } from "../at/result";
+import { afterPrefix, intField } from "../at/fields";
+import { AT_CTM2M_ERROR, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, CE_NOT_READY, CE_ODD_LENGTH, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_TOO_LONG, SEND_OK, SEND_RST, SEND_TIMEOUT } from "../aep/codes";
+import { Aep, ctm2mText } from "../aep/ctm2m";
+import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
+import { Net } from "../sim7020/rows";
+import { T_DATA } from "./events";
+import type { Link } from "./machine";
+
+/** The outbox as the sender sees it (lib/outbox). */
+export interface UplinkQueue {
+  head(): { seq: number; hex: string; mode: number } | undefined;
+  remove(seq: number): boolean;
+  noteTry(seq: number): void;
+  size(): number;
+}
+
+// What the data path asks of Ready.
+export const enum Dp {
+  NONE = 0,
+  /** The session is gone (send,9, error 4): register again. */
+  REREGISTER = 1,
+  /** The platform has disabled the device (error 7): pause. */
+  PAUSE = 2,
+  /** Not sure the session is usable (error 15): ask AT+CTM2MREG?. */
+  CHECK_SESSION = 3,
+  /** Sends keep failing though the module says the session is up (a lost lwstatus): DEREG, then REG. */
+  RESTART_SESSION = 4,
+  /** The module has been silent far longer than its TAU: it is not asleep, it is lost. */
+  MODULE_LOST = 5,
+}
+
+/** The data path's command ids (Ready's own are below these). */
+export const enum UpCmd {
+  SEND = 60,
+  WAKE = 61,
+}
+
+const enum Phase {
+  IDLE = 0,
+  /** PWRKEY held for the wake pulse. */
+  PULSING = 1,
+  /** Waiting for the module to say it woke (+CPIN: READY / EXIT PSM), or the bare AT in flight. */
+  WAKING = 2,
+  SENDING = 3,
+  CONFIRMING = 4,
+  BACKING_OFF = 5,
+  /** In true PSM without PWRKEY: waiting for the module's own wake. */
+  ASLEEP = 6,
+}
+
+export const enum UpLimit {
+  /** Shorter than the 800 ms that would switch a running module off, longer than the 215 ms on-minimum. */
+  WAKE_PULSE_MS = 300,
+  WAKE_WAIT_MS = 3000,
+  /** While waiting for the module's own wake, try a bare AT this often anyway (a lost EXIT PSM). */
+  ASLEEP_PROBE_MS = 600000,
+  /** The module may doze this long after its last line (its own idle timer is about 5 s). */
+  DOZE_AFTER_MS = 4000,
+  /** Wait after send,1 / send,2 or a refused command before the next try, growing with tries. */
+  RETRY_BASE_MS = 5000,
+  RETRY_MAX_MS = 120000,
+  /**
+   * When restarting the session did not help either (a platform that never ACKs), slow right down so a
+   * broken peer does not cost a registration every few minutes: 10 min, then 30 min between tries.
+   */
+  STUCK_1_MS = 600000,
+  STUCK_2_MS = 1800000,
+  /** Error 35: a firmware download blocks data for a while. */
+  FOTA_WAIT_MS = 60000,
+  /**
+   * Failed tries in a row (send,1/2, refusals, lost confirmations) before the session itself is suspected:
+   * a missed lwstatus leaves a session that looks up and sends nothing. Then DEREG and REG, as for lwstatus.
+   */
+  FAILS_BEFORE_SESSION_RESTART = 3,
+  /** RSTs for one frame before it is set aside (the platform cannot take it; it must not block the queue). */
+  RSTS_BEFORE_SET_ASIDE = 3,
+  /** Message ids remembered for the head frame, so a late send,0 for an earlier try still counts. */
+  RECENT_IDS = 2,
+  /** Confirmations kept for a message id not known yet (it arrives with the SEND's answer). */
+  EARLY = 2,
+}
+
+export interface UplinkStats {
+  sends: number;
+  delivered: number;
+  retries: number;
+  confirmTimeouts: number;
+  dropped: number;
+  setAside: number;
+  unknownConfirms: number;
+  lateConfirms: number;
+  earlyConfirms: number;
+  wakePulses: number;
+}
+
+export class Uplink {
+  private q: UplinkQueue;
+  phase: number;
+  /** The head frame being sent (-1: none yet), its message id for this try, and its tries and RSTs. */
+  private seq: number;
+  private msgid: number;
+  private tries: number;
+  private rsts: number;
+  /** Message ids used for the head frame, a ring. */
+  private ids: number[];
+  private idNext: number;
+  /** Confirmations for ids not known yet: [msgid, status] pairs, a ring. */
+  private early: number[];
+  private earlyNext: number;
+  /** A resend is on its way for a frame that an earlier try's late confirmation already delivered. */
+  abandon: number;
+  /** Failed tries in a row, any frame; reset by a confirmation. */
+  private failStreak: number;
+  /** Session restarts asked for since the last delivery. */
+  private restarts: number;
+  /** When the wait for the module's own wake began. */
+  private asleepSinceMs: number;
+  stats: UplinkStats;
+
+  constructor(q: UplinkQueue) {
+    this.q = q;
+    this.phase = Phase.IDLE;
+    this.seq = -1;
+    this.msgid = -1;
+    this.tries = 0;
+    this.rsts = 0;
+    this.ids = [-1, -1];
+    this.idNext = 0;
+    this.early = [-1, 0, -1, 0];
+    this.earlyNext = 0;
+    this.abandon = 0;
+    this.failStreak = 0;
+    this.restarts = 0;
+    this.asleepSinceMs = -1;
+    this.stats = { sends: 0, delivered: 0, retries: 0, confirmTimeouts: 0, dropped: 0, setAside: 0, unknownConfirms: 0, lateConfirms: 0, earlyConfirms: 0, wakePulses: 0 };
+  }
+
+  /** Something waits to be sent or confirmed. */
+  busy(): boolean {
+    return this.phase !== Phase.IDLE || this.q.size() > 0;
+  }
+
+  /** Ready entered, something was queued, or the module woke: send the next frame if idle. */
+  resume(m: Link): void {
+    if (this.phase === Phase.ASLEEP && !m.info.asleep) {
+      m.clearTimer(T_DATA);
+      this.phase = Phase.IDLE;
+    }
+    if (!m.info.asleep) this.asleepSinceMs = -1;
+    if (this.phase === Phase.WAKING && !m.info.asleep && !m.at.busy()) {
+      m.clearTimer(T_DATA);
+      this.phase = Phase.IDLE;
+    }
+    if (this.phase !== Phase.IDLE) return;
+    const e = this.q.head();
+    if (!e) return;
+    if (e.seq !== this.seq) {
+      this.seq = e.seq;
+      this.tries = 0;
+      this.rsts = 0;
+      this.ids[0] = -1;
+      this.ids[1] = -1;
+    }
+    // With power saving the module dozes after about 5 s without UART traffic (or sleeps: ENTER PSM), and
+    // then the first command only wakes it.
+    if (CFG.network.psm.enabled && (m.info.asleep || m.at.lastRxMs < 0 || m.now() - m.at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
+      if (m.info.asleep && CFG.modem.pwrkeyPin !== null) {
+        // True PSM: the UART is dead; only PWRKEY (or the TAU timer) wakes the module.
+        this.phase = Phase.PULSING;
+        this.stats.wakePulses++;
+        m.ports.pins.pwrkey(true);
+        m.setTimer(T_DATA, UpLimit.WAKE_PULSE_MS);
+        return;
+      }
+      // A dozing module only wakes on the first characters: wake it with AT (safe to repeat), not the send.
+      this.phase = Phase.WAKING;
+      m.send(Net.AT, UpCmd.WAKE);
+      return;
+    }
+    this.phase = Phase.SENDING;
+    this.msgid = -1;
+    this.stats.sends++;
+    if (this.tries > 0) this.stats.retries++;
+    this.tries++;
+    this.q.noteTry(this.seq);
+    m.send(Aep.SEND + e.hex + "," + e.mode, UpCmd.SEND);
+  }
+
+  /** A command of the data path finished. */
+  onAt(m: Link): number {
+    const ev = m.ev;
+    if (ev.id === UpCmd.WAKE) {
+      if (this.phase !== Phase.WAKING) return Dp.NONE;
+      this.phase = Phase.IDLE;
+      m.clearTimer(T_DATA);
+      if (ev.code === AT_OK) {
+        m.info.asleep = false;
+        this.resume(m);
+        return Dp.NONE;
+      }
+      if (CFG.modem.pwrkeyPin === null) {
+        // Silent twice: true PSM. Wait for its own wake (TAU): a sleeping module is not a failure.
+        if (!m.info.asleep) m.log(LOG_INFO, "module asleep (PSM): uplinks wait for its own wake");
+        m.info.asleep = true;
+        this.phase = Phase.ASLEEP;
+        if (this.asleepSinceMs < 0) this.asleepSinceMs = m.now();
+        if (m.now() - this.asleepSinceMs > CFG.network.psm.tauS * 1500 + UpLimit.ASLEEP_PROBE_MS) {
+          this.asleepSinceMs = -1;
+          return Dp.MODULE_LOST;
+        }
+        m.setTimer(T_DATA, UpLimit.ASLEEP_PROBE_MS);
+        return Dp.NONE;
+      }
+      if (!m.info.asleep) {
+        // It went to sleep without telling us (a lost ENTER PSM): pulse.
+        m.info.asleep = true;
+        this.resume(m);
+        return Dp.NONE;
+      }
+      m.log(LOG_WARN, "the module did not wake for uplink #" + this.seq);
+      return this.failed(m);
+    }
+    if (ev.id !== UpCmd.SEND || this.phase !== Phase.SENDING) return Dp.NONE;
+    if (this.abandon) {
+      // The frame was confirmed through an earlier message id while this resend was on its way.
+      this.abandon = 0;
+      this.phase = Phase.IDLE;
+      this.resume(m);
+      return Dp.NONE;
+    }
+    if (ev.code === AT_OK) {
+      this.msgid = intField(ev.text, afterPrefix(ev.text, "+CTM2MSEND:"), 0);
+      this.phase = Phase.CONFIRMING;
+      if (this.msgid >= 0) {
+        this.ids[this.idNext] = this.msgid;
+        this.idNext = (this.idNext + 1) % UpLimit.RECENT_IDS;
+        // The confirmation may have come first (before the OK; in NON mode even before +CTM2MSEND:).
+        for (let i = 0; i < UpLimit.EARLY * 2; i += 2) {
+          if (this.early[i] === this.msgid) {
+            this.early[i] = -1;
+            this.stats.earlyConfirms++;
+            return this.confirmed(m, this.early[i + 1], this.msgid, false);
+          }
+        }
+      }
+      m.setTimer(T_DATA, CFG.outbox.confirmTimeoutS * 1000);
+      return Dp.NONE;
+    }
+    this.phase = Phase.IDLE;
+    if (ev.code === AT_CTM2M_ERROR) {
+      const e = ev.err;
+      if (e === CE_HEX_DECODE || e === CE_TOO_LONG || e === CE_ODD_LENGTH || e === CE_PARAM_COUNT || e === CE_PARAM_VALUE) {
+        this.drop(m, "module refused the frame: " + ctm2mText(e, false), false);
+        this.resume(m);
+        return Dp.NONE;
+      }
+      if (e === CE_NOT_CONNECTED) return Dp.REREGISTER;
+      if (e === CE_NOT_READY) return Dp.CHECK_SESSION;
+      if (e === CE_DISABLED) return Dp.PAUSE;
+      if (e === CE_FOTA) {
+        this.phase = Phase.BACKING_OFF;
+        m.setTimer(T_DATA, UpLimit.FOTA_WAIT_MS);
+        return Dp.NONE;
+      }
+    }
+    m.log(LOG_WARN, "uplink #" + this.seq + " not accepted: " + atResultText(ev.code, ev.err) + "; retrying");
+    return this.failed(m);
+  }
+
+  /** +CTM2M: send,<status>,<msgid>. */
+  onNotice(m: Link): number {
+    const status = m.ev.code;
+    const msgid = m.ev.d1;
+    if (msgid < 0) {
+      this.stats.unknownConfirms++;
+      return Dp.NONE;
+    }
+    if (this.phase === Phase.CONFIRMING && msgid === this.msgid) return this.confirmed(m, status, msgid, false);
+    const head = this.q.head();
+    if (this.ids.indexOf(msgid) >= 0 && head !== undefined && head.seq === this.seq) {
+      // An earlier try of the head frame: its late send,0 delivers it; a late failure changes nothing.
+      return status === SEND_OK ? this.confirmed(m, status, msgid, true) : Dp.NONE;
+    }
+    if (this.phase === Phase.SENDING) {
+      // Perhaps the SEND in flight: its id comes with its OK. Keep it to match then.
+      this.early[this.earlyNext * 2] = msgid;
+      this.early[this.earlyNext * 2 + 1] = status;
+      this.earlyNext = (this.earlyNext + 1) % UpLimit.EARLY;
+      return Dp.NONE;
+    }
+    this.stats.unknownConfirms++;
+    return Dp.NONE;
+  }
+
+  private confirmed(m: Link, status: number, msgid: number, late: boolean): number {
+    const seq = this.seq;
+    if (status === SEND_OK) {
+      this.q.remove(seq);
+      this.stats.delivered++;
+      if (late) this.stats.lateConfirms++;
+      this.failStreak = 0;
+      this.restarts = 0;
+      this.seq = -1;
+      m.log(LOG_INFO, "uplink #" + seq + " confirmed (msgid " + msgid + ")");
+      // Something was delivered: whatever failed before is over, the backoff starts from the bottom again.
+      m.failures = 0;
+      m.longFailures = 0;
+      m.stats.rootCause = "";
+      m.owner.linkDelivered(seq);
+      if (this.phase === Phase.SENDING) {
+        // A resend of this frame is in flight: its answer ends it (its own confirmation is unknown).
+        this.abandon = 1;
+        return Dp.NONE;
+      }
+      m.clearTimer(T_DATA);
+      this.phase = Phase.IDLE;
+      this.resume(m);
+      return Dp.NONE;
+    }
+    m.clearTimer(T_DATA);
+    this.phase = Phase.IDLE;
+    if (status === SEND_RST) {
+      // The platform cannot take this frame, and the module drops the session after an RST.
+      if (++this.rsts >= UpLimit.RSTS_BEFORE_SET_ASIDE) this.drop(m, "the platform answered it with RST " + this.rsts + " times (does the thing model match?)", true);
+      return Dp.REREGISTER;
+    }
+    m.log(LOG_WARN, "uplink #" + seq + " send," + status + " (" + (status === SEND_TIMEOUT ? "no ACK" : "not sent") + "); retrying");
+    return this.failed(m);
+  }
+
+  /** Its timer (slot T_DATA) fired. */
+  onTimer(m: Link): number {
+    switch (this.phase) {
+      case Phase.PULSING:
+        m.ports.pins.pwrkey(false);
+        this.phase = Phase.WAKING;
+        m.setTimer(T_DATA, UpLimit.WAKE_WAIT_MS);
+        return Dp.NONE;
+      case Phase.WAKING:
+        // No word from the module after the pulse: ask it (it may have been awake all along).
+        m.send(Net.AT, UpCmd.WAKE);
+        return Dp.NONE;
+      case Phase.CONFIRMING:
+        this.stats.confirmTimeouts++;
+        m.log(LOG_WARN, "uplink #" + this.seq + ": no confirmation for msgid " + this.msgid + "; sending again");
+        this.phase = Phase.IDLE;
+        if (++this.failStreak >= UpLimit.FAILS_BEFORE_SESSION_RESTART) {
+          this.failStreak = 0;
+          this.restarts++;
+          return Dp.RESTART_SESSION;
+        }
+    }
+    if (this.phase === Phase.ASLEEP) {
+      // A bare AT now and then, in case the notice of its wake was lost.
+      this.phase = Phase.WAKING;
+      m.send(Net.AT, UpCmd.WAKE);
+      return Dp.NONE;
+    }
+    this.phase = Phase.IDLE;
+    this.resume(m);
+    return Dp.NONE;
+  }
+
+  /** The head frame leaves the queue unsent: refused by the module, or set aside after RSTs. */
+  private drop(m: Link, why: string, setAside: boolean): void {
+    const seq = this.seq;
+    m.log(LOG_ERROR, "uplink #" + seq + (setAside ? " set aside: " : " dropped: ") + why);
+    this.q.remove(seq);
+    if (setAside) {
+      this.stats.setAside++;
+      m.stats.setAside++;
+    } else this.stats.dropped++;
+    this.seq = -1;
+    m.owner.linkDropped(seq, why);
+  }
+
+  /** A try failed: back off, or after several in a row suspect the session. */
+  private failed(m: Link): number {
+    if (++this.failStreak >= UpLimit.FAILS_BEFORE_SESSION_RESTART) {
+      this.failStreak = 0;
+      this.phase = Phase.IDLE;
+      this.restarts++;
+      return Dp.RESTART_SESSION;
+    }
+    this.phase = Phase.BACKING_OFF;
+    m.setTimer(T_DATA, this.restarts >= 3 ? UpLimit.STUCK_2_MS : this.restarts === 2 ? UpLimit.STUCK_1_MS : Math.min(UpLimit.RETRY_MAX_MS, UpLimit.RETRY_BASE_MS * this.tries));
+    return Dp.NONE;
+  }
+}

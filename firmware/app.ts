@@ -58,6 +58,8 @@ export class SampleApp implements DeviceListener {
   private outageReason: string;
   /** The last link event queued; while it waits, a newer one is folded into it (no event flood). */
   private eventSeq: number;
+  /** 1 once an event was dropped (refused): no more events this boot. */
+  private eventsOff: number;
   private delivered: number;
   private memoryEvery: number;
   stats: AppStats;
@@ -72,6 +74,7 @@ export class SampleApp implements DeviceListener {
     this.wasReady = false;
     this.outageReason = "";
     this.eventSeq = -1;
+    this.eventsOff = 0;
     this.delivered = 0;
     this.memoryEvery = memoryEveryReports;
     this.stats = { reports: 0, events: 0, notQueued: 0, commands: 0, eventsFolded: 0 };
@@ -110,7 +113,18 @@ export class SampleApp implements DeviceListener {
   }
 
   linkDropped(seq: number, why: string): void {
+    if (seq === this.eventSeq) {
+      // The platform (or the module) refuses link events: another would meet the same fate, and each
+      // RST costs a session. Telemetry goes on; events stay off until the next boot.
+      this.eventsOff = 1;
+      this.say("app", "link events off: uplink #" + seq + " (an event) was dropped", false);
+      return;
+    }
     this.event(AppEvent.DROPPED, "uplink #" + seq + " dropped: " + why);
+  }
+
+  linkRequeued(from: number, to: number): void {
+    if (from === this.eventSeq) this.eventSeq = to;
   }
 
   command(serviceId: number, v: FieldValues): InputValues | undefined {
@@ -164,6 +178,7 @@ export class SampleApp implements DeviceListener {
 
   private event(code: number, detail: string): void {
     const dev = this.device as Device;
+    if (this.eventsOff) return;
     if (code !== AppEvent.BOOT && this.eventSeq >= 0 && dev.outbox.has(this.eventSeq)) {
       // Still waiting to go out: outages in a row would otherwise push reports out of a full outbox.
       this.stats.eventsFolded++;

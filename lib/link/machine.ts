@@ -18,11 +18,16 @@ import { POWER_CYCLE_AFTER, REG_GUARD_BURST, REG_GUARD_EVERY_MS, RESTART_AFTER }
 import { S_APN_FIX, S_AWAIT_SIM, S_BOOT_WAIT, S_DEREGISTERING, S_OFF, S_OFF_WAIT, S_PAUSED, S_POWER_OFF, S_POWER_ON, S_QUIET, S_READY, S_RESETTING, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stateName } from "./states";
 import type { LinkStats } from "./stats";
 import { urcLine } from "./urc";
-import { Uplink, type UplinkQueue } from "./uplink";
+import { UpLimit, Uplink, type UplinkQueue } from "./uplink";
+import { Net } from "../sim7020/rows";
 
 /** Boot lines of one reboot (RDY, +CFUN: 1, +CPIN: READY, *MATREADY) arrive within this window. */
 const enum Mech {
   REBOOT_DEDUP_MS = 10000,
+  /** The command id of the wake AT put before a command to a module that may doze; its result is not reported. */
+  CMD_PRE_WAKE = 255,
+  /** A RetryWait this long suspends the supervisor. */
+  LONG_WAIT_MS = 60000,
 }
 
 export interface LinkPorts {
@@ -43,6 +48,11 @@ export interface LinkOwner {
   linkDelivered(seq: number): void;
   /** Uplink `seq` was dropped: the module refused it, or the platform rejected it three times (set aside). */
   linkDropped(seq: number, why: string): void;
+  /**
+   * Uplink `from` is being moved behind the queue as `to` (RST three times; see Uplink.setAside). Said
+   * before the copy is queued; when it cannot be, linkDropped(from) follows.
+   */
+  linkRequeued(from: number, to: number): void;
 }
 
 /** Where downlinks go (the Device: it decodes and answers them). */
@@ -364,9 +374,10 @@ export class Link implements AtOwner {
     this.log(next === S_RETRY_WAIT || from === S_READY ? LOG_WARN : LOG_INFO, stateName(from) + " -> " + stateName(next) + " (" + reason + ")");
     if (from === S_READY) this.downSinceMs = this.t0;
     // The supervisor watches progress towards Ready; the platform or a slow cause decides how long
-    // Paused and a long RetryWait last.
+    // Paused and a long RetryWait last (a backoff of a minute or more is deliberate: cutting it short
+    // would undo it, and the state after it starts a fresh watch).
     const stage = next >= S_SYNC && next !== S_DEREGISTERING ? next : 0;
-    if (next === S_READY || next === S_OFF || next === S_PAUSED || (next === S_RETRY_WAIT && this.retryLong)) {
+    if (next === S_READY || next === S_OFF || next === S_PAUSED || (next === S_RETRY_WAIT && (this.retryLong || this.retryDelayMs >= Mech.LONG_WAIT_MS))) {
       this.clearTimer(T_SUPERVISOR);
       if (next !== S_PAUSED && next !== S_RETRY_WAIT) this.bestStage = 0;
     } else if (stage > this.bestStage || this.timerId[T_SUPERVISOR] === 0) {
@@ -397,13 +408,24 @@ export class Link implements AtOwner {
   /** Send a row owned by the current state; its result comes back as EV_AT with `id` = cmd. */
   send(row: string, cmd: number): boolean {
     if (this.ports.log.level >= LOG_DEBUG) this.log(LOG_DEBUG, "> " + redact(row.substring(row.indexOf("|", row.indexOf("|", row.indexOf("|") + 1) + 1) + 1)));
-    const ok = this.at.send(row, (this.epoch << 8) | cmd);
+    const at = this.at;
+    // With power saving on, the module dozes a few seconds after the last UART traffic (or sleeps after
+    // ENTER PSM), and the first characters then only wake it: the command would be lost. Outside the data
+    // path (which wakes the module itself) put a wake AT first, resent once on silence.
+    if (CFG.network.psm.enabled && row !== Net.AT && !at.inFlight && at.qLen === 0 && (this.info.asleep || at.lastRxMs < 0 || this.now() - at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
+      at.send(Net.AT, (this.epoch << 8) | Mech.CMD_PRE_WAKE);
+    }
+    const ok = at.send(row, (this.epoch << 8) | cmd);
     if (!ok) this.log(LOG_ERROR, "AT queue full");
     return ok;
   }
 
   atDone(tag: number, code: number, errNo: number): void {
     if (code === AT_CANCELLED || tag >> 8 !== this.epoch) return;
+    if ((tag & 0xff) === Mech.CMD_PRE_WAKE) {
+      if (code === 0) this.info.asleep = false; // it answered: awake, whatever notice was lost
+      return;
+    }
     const at = this.at;
     if (this.ports.log.level >= LOG_DEBUG) {
       for (let i = 0; i < at.lines; i++) this.log(LOG_DEBUG, "< " + redact(at.resp[i]));

@@ -18,8 +18,18 @@ import { T_DATA } from "./events";
 import type { Link } from "./machine";
 
 /** The outbox as the sender sees it (lib/outbox). */
+export interface UplinkEntry {
+  seq: number;
+  hex: string;
+  mode: number;
+  prio: number;
+}
+
 export interface UplinkQueue {
-  head(): { seq: number; hex: string; mode: number } | undefined;
+  head(): UplinkEntry | undefined;
+  /** outbox.ts: 0 queued, 1 queued after dropping the oldest report, 2 refused, 3 not stored. */
+  push(hex: string, mode: number, prio: number): number;
+  nextSeq(): number;
   remove(seq: number): boolean;
   noteTry(seq: number): void;
   size(): number;
@@ -72,10 +82,11 @@ export const enum UpLimit {
   RETRY_MAX_MS = 120000,
   /**
    * When restarting the session did not help either (a platform that never ACKs), slow right down so a
-   * broken peer does not cost a registration every few minutes: 10 min, then 30 min between tries.
+   * broken peer does not cost a registration every few minutes: 5 min, then 15 min between tries (three
+   * tries before the next session restart stay well inside the recovery bound).
    */
-  STUCK_1_MS = 600000,
-  STUCK_2_MS = 1800000,
+  STUCK_1_MS = 300000,
+  STUCK_2_MS = 900000,
   /** Error 35: a firmware download blocks data for a while. */
   FOTA_WAIT_MS = 60000,
   /**
@@ -112,6 +123,12 @@ export class Uplink {
   private msgid: number;
   private tries: number;
   private rsts: number;
+  /**
+   * The copy of the last frame moved behind the queue after RSTs (-1: none), and 1 once another frame was
+   * delivered since: then that frame, RST again, is the bad one, not the platform.
+   */
+  private asideSeq: number;
+  private asideProven: number;
   /** Message ids used for the head frame, a ring. */
   private ids: number[];
   private idNext: number;
@@ -135,6 +152,8 @@ export class Uplink {
     this.msgid = -1;
     this.tries = 0;
     this.rsts = 0;
+    this.asideSeq = -1;
+    this.asideProven = 0;
     this.ids = [-1, -1];
     this.idNext = 0;
     this.early = [-1, 0, -1, 0];
@@ -163,8 +182,15 @@ export class Uplink {
       this.phase = Phase.IDLE;
     }
     if (this.phase !== Phase.IDLE) return;
-    const e = this.q.head();
+    let e = this.q.head();
     if (!e) return;
+    if (e.seq === this.asideSeq && !this.asideProven) {
+      // The frame moved behind the queue is first again before any other was delivered: alone, it waits
+      // for company (one frame cannot tell a bad frame from a platform answering everything with RST);
+      // with company, it moves behind it once more, untried.
+      if (this.q.size() < 2 || !this.requeue(m, e, "")) return;
+      e = this.q.head() as UplinkEntry;
+    }
     if (e.seq !== this.seq) {
       this.seq = e.seq;
       this.tries = 0;
@@ -229,7 +255,7 @@ export class Uplink {
         return Dp.NONE;
       }
       m.log(LOG_WARN, "the module did not wake for uplink #" + this.seq);
-      return this.failed(m);
+      return this.failed(m, false);
     }
     if (ev.id !== UpCmd.SEND || this.phase !== Phase.SENDING) return Dp.NONE;
     if (this.abandon) {
@@ -275,7 +301,7 @@ export class Uplink {
       }
     }
     m.log(LOG_WARN, "uplink #" + this.seq + " not accepted: " + atResultText(ev.code, ev.err) + "; retrying");
-    return this.failed(m);
+    return this.failed(m, false);
   }
 
   /** +CTM2M: send,<status>,<msgid>. */
@@ -308,6 +334,7 @@ export class Uplink {
     if (status === SEND_OK) {
       this.q.remove(seq);
       this.stats.delivered++;
+      if (seq !== this.asideSeq) this.asideProven = 1;
       if (late) this.stats.lateConfirms++;
       this.failStreak = 0;
       this.restarts = 0;
@@ -332,11 +359,11 @@ export class Uplink {
     this.phase = Phase.IDLE;
     if (status === SEND_RST) {
       // The platform cannot take this frame, and the module drops the session after an RST.
-      if (++this.rsts >= UpLimit.RSTS_BEFORE_SET_ASIDE) this.drop(m, "the platform answered it with RST " + this.rsts + " times (does the thing model match?)", true);
+      if (++this.rsts >= UpLimit.RSTS_BEFORE_SET_ASIDE) this.setAside(m);
       return Dp.REREGISTER;
     }
     m.log(LOG_WARN, "uplink #" + seq + " send," + status + " (" + (status === SEND_TIMEOUT ? "no ACK" : "not sent") + "); retrying");
-    return this.failed(m);
+    return this.failed(m, status === SEND_TIMEOUT);
   }
 
   /** Its timer (slot T_DATA) fired. */
@@ -372,6 +399,37 @@ export class Uplink {
     return Dp.NONE;
   }
 
+  /**
+   * The head frame was answered with RST three times. The first time it moves behind the queue (a copy
+   * is queued, then the original removed: a power cut between them sends it twice, never loses it), so
+   * one bad frame cannot block the others; and when the platform is answering everything with RST, each
+   * frame takes its turn and none is lost. Only when it comes round again after another frame was
+   * delivered is it the frame's fault: then it is dropped and reported.
+   */
+  private setAside(m: Link): void {
+    const e = this.q.head();
+    const why = "the platform answered it with RST " + this.rsts + " times (does the thing model match?)";
+    if (e === undefined || (e.seq === this.asideSeq && this.asideProven)) {
+      this.drop(m, why, true);
+      return;
+    }
+    if (!this.requeue(m, e, why)) this.drop(m, why, true);
+  }
+
+  /** Move frame `e` behind the queue (a copy first, then the original goes). False when it cannot be copied. */
+  private requeue(m: Link, e: UplinkEntry, why: string): boolean {
+    const copy = this.q.nextSeq();
+    // Told first, so whoever watches the queue knows the copy for what it is when it appears.
+    m.owner.linkRequeued(e.seq, copy);
+    if (this.q.push(e.hex, e.mode, e.prio) > 1) return false;
+    this.q.remove(e.seq);
+    if (why !== "") m.log(LOG_WARN, "uplink #" + e.seq + " moved behind the queue as #" + copy + ": " + why);
+    this.asideSeq = copy;
+    this.asideProven = 0;
+    if (this.seq === e.seq) this.seq = -1;
+    return true;
+  }
+
   /** The head frame leaves the queue unsent: refused by the module, or set aside after RSTs. */
   private drop(m: Link, why: string, setAside: boolean): void {
     const seq = this.seq;
@@ -385,8 +443,12 @@ export class Uplink {
     m.owner.linkDropped(seq, why);
   }
 
-  /** A try failed: back off, or after several in a row suspect the session. */
-  private failed(m: Link): number {
+  /**
+   * A try failed: back off, or after several in a row suspect the session. `noAck`: the frame went out
+   * and the platform never answered; only that slows right down once restarting the session did not
+   * help (a "not sent" or a refusal is the module's side: the session restart is what cures it).
+   */
+  private failed(m: Link, noAck: boolean): number {
     if (++this.failStreak >= UpLimit.FAILS_BEFORE_SESSION_RESTART) {
       this.failStreak = 0;
       this.phase = Phase.IDLE;
@@ -394,7 +456,7 @@ export class Uplink {
       return Dp.RESTART_SESSION;
     }
     this.phase = Phase.BACKING_OFF;
-    m.setTimer(T_DATA, this.restarts >= 3 ? UpLimit.STUCK_2_MS : this.restarts === 2 ? UpLimit.STUCK_1_MS : Math.min(UpLimit.RETRY_MAX_MS, UpLimit.RETRY_BASE_MS * this.tries));
+    m.setTimer(T_DATA, noAck && this.restarts >= 3 ? UpLimit.STUCK_2_MS : noAck && this.restarts === 2 ? UpLimit.STUCK_1_MS : Math.min(UpLimit.RETRY_MAX_MS, UpLimit.RETRY_BASE_MS * this.tries));
     return Dp.NONE;
   }
 }

@@ -31,7 +31,7 @@ describe("npm start", () => {
   it("runs dist/firmware.js in the sandbox to confirmed reports and prints a summary (--speed 0 --for 700)", async () => {
     const r = await tool("start.ts", ["--speed", "0", "--for", "700", "--fresh", "--storage", path.join(tmp, "flash.json")]);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain("link: Registering -> Ready (registered and observed)");
+    expect(r.out).toContain("link: AwaitObserve -> Ready (registered and observed)");
     expect(r.out).toMatch(/\+ I [\d.]+ link: uplink #\d+ confirmed/);
     expect(r.out).toContain("---- summary: scenario happy, 700 simulated s");
     expect(r.out).toMatch(/uplinks confirmed [3-9]/);

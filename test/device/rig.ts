@@ -34,6 +34,8 @@ export interface DeviceRig {
   produced: number[];
   delivered: number[];
   dropped: number[];
+  /** [from, to]: uplinks moved behind the queue after RSTs (both seqs are in produced; only `to` can be delivered). */
+  requeued: [number, number][];
   /** Largest number of fake-clock timers pending at a state change (bounded: no leaks). */
   peakTimers: number;
   /** Timers the link held right after leaving a state, beyond its supervisor (must stay 0). */
@@ -82,7 +84,7 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
     },
   };
   const trans: { from: string; to: string; reason: string }[] = [];
-  const rig = { produced: [] as number[], delivered: [] as number[], dropped: [] as number[], peakTimers: 0, leakedTimers: 0, transitions: () => trans } as DeviceRig;
+  const rig = { produced: [] as number[], delivered: [] as number[], dropped: [] as number[], requeued: [] as [number, number][], peakTimers: 0, leakedTimers: 0, transitions: () => trans } as DeviceRig;
   const build = (warmWake = false) => {
     const app = new SampleApp({ clock, store, log, temperatureC: () => 21.5, memory: () => ({ usage: 0, total: 0, free: 0 }) }, cfg.app.reportIntervalS, cfg.log.memoryEveryReports);
     const pins = wiredPins(sim.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null);
@@ -108,6 +110,11 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
       linkDropped(seq: number, why: string) {
         app.linkDropped(seq, why);
         rig.dropped.push(seq);
+      },
+      linkRequeued(from: number, to: number) {
+        app.linkRequeued(from, to);
+        // `to` is in produced too (the copy went through outbox.push): count uplinks as produced - requeued.
+        rig.requeued.push([from, to]);
       },
       command(id: number, v: any, taskId: number) {
         return app.command(id, v);

@@ -33,6 +33,8 @@ export interface InstanceTotals {
   unanswerable: number;
   queueRefused: number;
   moduleDropped: number;
+  /** Frames dropped after RSTs (set aside for good): no soak fault makes one frame bad, so it must stay 0. */
+  setAside: number;
   atQueueFull: number;
   readerOverflows: number;
   recoveries: number;
@@ -41,7 +43,7 @@ export interface InstanceTotals {
 }
 
 export function zeroTotals(): InstanceTotals {
-  return { droppedOldest: 0, outboxPeak: 0, exceptions: 0, eventsDropped: 0, answered: 0, answeredWithError: 0, unanswerable: 0, queueRefused: 0, moduleDropped: 0, atQueueFull: 0, readerOverflows: 0, recoveries: 0, registrations: 0, worstTimeToReadyMs: 0 };
+  return { droppedOldest: 0, outboxPeak: 0, exceptions: 0, eventsDropped: 0, answered: 0, answeredWithError: 0, unanswerable: 0, queueRefused: 0, moduleDropped: 0, setAside: 0, atQueueFull: 0, readerOverflows: 0, recoveries: 0, registrations: 0, worstTimeToReadyMs: 0 };
 }
 
 export function instanceTotals(d: Device): InstanceTotals {
@@ -56,6 +58,7 @@ export function instanceTotals(d: Device): InstanceTotals {
     unanswerable: c.unanswerable,
     queueRefused: c.queueRefused,
     moduleDropped: d.link.up.stats.dropped,
+    setAside: d.link.up.stats.setAside,
     atQueueFull: d.link.at.queueFull,
     readerOverflows: d.link.at.overflows,
     recoveries: d.link.stats.recoveries,
@@ -94,6 +97,9 @@ export class Ledger {
   /** Uplinks that left the outbox unconfirmed (full-queue drops), and those confirmed afterwards anyway. */
   readonly vanished = new Set<number>();
   droppedSeen = 0;
+  /** Uplinks moved behind the queue after three RSTs (each copy replaces its original). */
+  requeued = 0;
+  readonly moved = new Set<number>();
   confirmedAfterDrop = 0;
   dupReports = 0;
   platformReceipts = 0;
@@ -156,6 +162,19 @@ export class Ledger {
     for (; this.producedCursor < p.length; this.producedCursor++) {
       const seq = p[this.producedCursor];
       if (this.uplinks.has(seq)) return "seq " + seq + " queued twice";
+      const moved = rig.requeued.find((x) => x[1] === seq);
+      if (moved) {
+        // A copy of `from` moved behind the queue after RSTs: the same uplink under a new seq.
+        const orig = this.uplinks.get(moved[0]);
+        if (!orig) return "seq " + seq + " is a copy of " + moved[0] + ", which was never queued";
+        if (!this.outstanding.has(moved[0])) return "seq " + moved[0] + " moved behind the queue but was not outstanding";
+        this.moved.add(moved[0]); // it leaves the outbox right after its copy is in
+        if (!entries.some((x) => x.seq === seq && x.hex === orig.hex)) return "the copy " + seq + " of seq " + moved[0] + " is not in the outbox with its frame";
+        this.uplinks.set(seq, { ...orig, seq });
+        this.outstanding.add(seq);
+        this.requeued++;
+        continue;
+      }
       const e = entries.find((x) => x.seq === seq);
       if (!e) return "uplink seq " + seq + " was queued but is not in the outbox at the next look";
       const f = decodeFrame(APP_PROFILE, e.hex);
@@ -198,6 +217,7 @@ export class Ledger {
     if (t.exceptions !== 0) return "link caught " + t.exceptions + " exception(s)";
     if (t.eventsDropped !== 0) return "link event queue dropped " + t.eventsDropped + " event(s)";
     if (t.moduleDropped !== 0) return "the module refused " + t.moduleDropped + " frame(s) as malformed";
+    if (t.setAside !== 0) return t.setAside + " frame(s) set aside for good after RSTs (no soak fault makes one frame bad)";
     const size = d.outbox.size();
     if (size > this.capacity) return "outbox holds " + size + " > capacity " + this.capacity;
     if (size > this.peakOutbox) this.peakOutbox = size;
@@ -235,6 +255,7 @@ export class Ledger {
       for (const seq of this.outstanding) {
         if (queued.has(seq)) continue;
         this.outstanding.delete(seq);
+        if (this.moved.has(seq)) continue; // replaced by its copy
         this.vanished.add(seq);
         this.droppedSeen++;
       }
@@ -261,7 +282,8 @@ export class Ledger {
         this.dupReports++;
         continue;
       }
-      if (rs < this.maxReportSeq) return "report seq " + rs + " reached the platform after seq " + this.maxReportSeq + " (order)";
+      // A report moved behind the queue after RSTs comes late by design (Uplink.setAside).
+      if (rs < this.maxReportSeq && !this.moved.has(rs)) return "report seq " + rs + " reached the platform after seq " + this.maxReportSeq + " (order)";
       this.reportsSeen.add(rs);
       this.maxReportSeq = rs;
     }

@@ -87,6 +87,8 @@ export interface SoakResult {
   confirmedAfterDrop: number;
   droppedOldestStat: number;
   tornAtPowerCut: number;
+  /** Uplinks moved behind the queue after three RSTs (a persistent RST fault); each still delivered once. */
+  requeued: number;
   lost: number;
   downlinksDelivered: number;
   downlinksLostInReboot: number;
@@ -396,7 +398,8 @@ export function runSoak(o: SoakOptions): SoakResult {
     reportsProduced: ledger.telemetryProduced,
     reportsConfirmed: ledger.telemetryConfirmed,
     reportsDuplicated: ledger.dupReports,
-    uplinksProduced: ledger.uplinks.size - ledger.excused.size,
+    uplinksProduced: ledger.uplinks.size - ledger.excused.size - ledger.requeued,
+    requeued: ledger.requeued,
     uplinksConfirmed: ledger.confirmed.size,
     outstandingAtEnd: ledger.outstanding.size,
     framesDuplicated: Object.values(dups).reduce((a, b) => a + b, 0),
@@ -449,7 +452,7 @@ export function formatSoak(r: SoakResult): string {
     "faults injected by kind (soak): " + kinds(r.soakFaults) + (r.kindsNeverDrawn.length ? "; never drawn: " + r.kindsNeverDrawn.join(", ") : ""),
     "reports: produced " + r.reportsProduced + ", confirmed " + r.reportsConfirmed + ", duplicated " + r.reportsDuplicated + " (platform receipts of a seq it already had)",
     "uplinks (reports, events, responses): produced " + r.uplinksProduced + ", confirmed " + r.uplinksConfirmed + ", still queued at the end " + r.outstandingAtEnd + ", duplicate frames at the platform " + r.framesDuplicated + (r.framesDuplicated ? " (" + kinds(r.duplicatesByService) + ")" : "") +
-      ", dropped by the full-queue policy " + r.droppedByPolicy + " (outbox.stats.droppedOldest " + r.droppedOldestStat + (r.confirmedAfterDrop ? "; " + r.confirmedAfterDrop + " of them were on their way and got confirmed" : "") + "), torn by a power cut mid-push " + r.tornAtPowerCut,
+      ", dropped by the full-queue policy " + r.droppedByPolicy + " (outbox.stats.droppedOldest " + r.droppedOldestStat + (r.confirmedAfterDrop ? "; " + r.confirmedAfterDrop + " of them were on their way and got confirmed" : "") + "), torn by a power cut mid-push " + r.tornAtPowerCut + ", moved behind the queue after 3 RSTs " + r.requeued,
     "lost: " + r.lost,
     "commands: " + r.downlinksDelivered + " downlinks delivered by the simulator, " + r.commandsHandled + " reached the firmware (" + r.downlinksLostInReboot + " arrived while the MCU was off), " +
       r.commandsAnswered + " answered (" + r.commandsAnsweredWithError + " with an error result), " + r.commandsUnreadable + " unreadable (no task id), " + r.responsesConfirmed + " responses confirmed",

@@ -359,7 +359,8 @@ export class Uplink {
     this.phase = Phase.IDLE;
     if (status === SEND_RST) {
       // The platform cannot take this frame, and the module drops the session after an RST.
-      if (++this.rsts >= UpLimit.RSTS_BEFORE_SET_ASIDE) this.setAside(m);
+      // Moved behind the queue once already, and other frames got through since: one more RST is proof.
+      if (++this.rsts >= UpLimit.RSTS_BEFORE_SET_ASIDE || (seq === this.asideSeq && this.asideProven)) this.setAside(m);
       return Dp.REREGISTER;
     }
     m.log(LOG_WARN, "uplink #" + seq + " send," + status + " (" + (status === SEND_TIMEOUT ? "no ACK" : "not sent") + "); retrying");
@@ -404,7 +405,7 @@ export class Uplink {
    * is queued, then the original removed: a power cut between them sends it twice, never loses it), so
    * one bad frame cannot block the others; and when the platform is answering everything with RST, each
    * frame takes its turn and none is lost. Only when it comes round again after another frame was
-   * delivered is it the frame's fault: then it is dropped and reported.
+   * delivered, and is answered with RST once more, is it the frame's fault: then it is dropped and reported.
    */
   private setAside(m: Link): void {
     const e = this.q.head();

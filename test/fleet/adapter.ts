@@ -6,7 +6,8 @@ import { Device } from "../../lib/device";
 import { S_READY } from "../../lib/link/states";
 import { LOG_WARN, type Clock, type Log, type Pins } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
-import { APP_PROFILE, RSP_COMMAND_ERROR } from "../../firmware/profile";
+import { appProfile, RSP_COMMAND_ERROR } from "../../firmware/profile";
+import type { FieldValues } from "../../lib/aep/codec";
 import { testConfig, wiredPins } from "../device/rig";
 import { MemoryStore } from "../support/memory-store";
 import type { UartStub } from "../support/uart-stub";
@@ -44,6 +45,10 @@ export interface FleetDeviceEnv {
   config: unknown;
 }
 
+/**
+ * The firmware reads its configuration from the global CFG (baked in by the build); every device of a
+ * fleet shares it, so the fleet sets it once per run with the same `config` for all.
+ */
 export function makeFleetDevice(env: FleetDeviceEnv, hooks: FleetDeviceHooks): FleetDevice {
   const cfg = testConfig(env.config);
   const store = new MemoryStore();
@@ -56,19 +61,33 @@ export function makeFleetDevice(env: FleetDeviceEnv, hooks: FleetDeviceHooks): F
   };
   const produced: number[] = [];
   const delivered = new Set<number>();
-  let app: SampleApp | undefined;
+  const app = new SampleApp({ clock: env.clock, store, log, temperatureC: () => 21.5, memory: () => ({ usage: 0, total: 0, free: 0 }) }, cfg.app.reportIntervalS, 0);
   const pins = wiredPins(env.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null);
-  const device = new Device({ uart: env.uart, clock: env.clock, pins, log, random: env.random, store }, cfg, APP_PROFILE, RSP_COMMAND_ERROR, {
-    onStateChange(from, to, reason) {
-      if (app) app.onStateChange(from, to, reason);
+  const listener = {
+    linkState(from: number, to: number, reason: string) {
+      app.linkState(from, to, reason);
       if (to === S_READY) hooks.onReady();
       else if (from === S_READY) hooks.onLeftReady();
     },
-    onDelivered(seq) {
+    linkDelivered(seq: number) {
+      app.linkDelivered();
       delivered.add(seq);
       hooks.onDelivered();
     },
-  });
+    linkDropped(seq: number, why: string) {
+      app.linkDropped(seq, why);
+    },
+    linkRequeued(from: number, to: number) {
+      app.linkRequeued(from, to);
+      // The copy stands for the original: the fleet counts uplinks, not copies.
+      const i = produced.indexOf(from);
+      if (i >= 0) produced.splice(i, 1);
+    },
+    command(id: number, v: FieldValues) {
+      return app.command(id, v);
+    },
+  };
+  const device = new Device({ uart: env.uart, clock: env.clock, pins, log, random: env.random, store }, appProfile, RSP_COMMAND_ERROR, listener);
   const push = device.outbox.push.bind(device.outbox);
   device.outbox.push = (hex, mode, prio) => {
     const seq = device.outbox.nextSeq();
@@ -76,19 +95,18 @@ export function makeFleetDevice(env: FleetDeviceEnv, hooks: FleetDeviceHooks): F
     if (r !== 2 /* OB_REFUSED */) produced.push(seq);
     return r;
   };
-  app = new SampleApp(device, { clock: env.clock, store, log, temperatureC: () => 21.5 }, cfg.app.reportIntervalS);
-  env.uart.attach((c) => device.feed(c));
-  app.start(true);
-  device.start();
+  env.uart.attach((c) => device.link.at.feed(c));
+  app.start(device, true);
+  device.start(false, -1);
   return {
-    isReady: () => device.isReady(),
+    isReady: () => device.link.state === S_READY,
     produced: () => produced,
     delivered: (seq) => delivered.has(seq),
     queued: (seq) => device.outbox.has(seq),
     droppedByPolicy: () => device.outbox.stats.droppedOldest,
     warnings: () => warnings,
     stop() {
-      if (app) app.stop();
+      env.clock.clearTimeout(app.timer);
       device.link.halt();
     },
   };

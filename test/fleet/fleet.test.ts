@@ -40,7 +40,7 @@ describe("fleet: 100 devices, 30 min platform outage, one fake clock", () => {
   // Defect 2 (signalling storms) in a fleet: the retry table starts with quick tries (1, 2, 4 ... s, a
   // restart, a power-cycle), so a 30 min outage costs every device 11 registrations: 22 per
   // device-hour today. (A 120 min outage averages 8.5, under the goal: the long delays dominate.)
-  it.fails("<= " + GOAL_REGS_PER_DEVICE_HOUR + " registrations per device-hour during the outage", () => {
+  it("<= " + GOAL_REGS_PER_DEVICE_HOUR + " registrations per device-hour during the outage", () => {
     expect(fleet().regsPerDeviceHourOutage).toBeLessThanOrEqual(GOAL_REGS_PER_DEVICE_HOUR);
   });
 

@@ -1,18 +1,21 @@
-// `npm run codec -- decode <hex>` | `encode <service> <json> [taskId]` | `fuzz [cases] [seed]`: CTWing
-// frames against the sample application's profile (firmware/profile.ts), for people debugging payloads.
-// fuzzCodec() is also what the test suite and a long fuzz run call.
+// `npm run codec -- decode <hex>` | `encode <service> <json> [taskId]` | `profile [--json]` | `fuzz [cases]
+// [seed]`: CTWing frames against the sample application's profile (firmware/profile.ts), for people
+// debugging payloads and setting up the product's thing model on the CTWing console. A frame of a service
+// the profile does not know (the note's own examples, 8001/8002) is decoded generically. fuzzCodec() is
+// also what the test suite and a long fuzz run call. Helpers live here, not in lib/aep/codec.ts: every
+// function there costs the device RAM.
 
 import {
   checkProfile, codecErrName, decodeCommand, decodeFrame, decodeGeneric, encodeCommand, encodeResponse, encodeUplink,
   hexToBytes, CODEC_ERR_NAMES, E_UNKNOWN_SERVICE, FRAME_MAX_BYTES,
 } from "../lib/aep/codec";
-import type { CodecError, FieldValues } from "../lib/aep/codec";
+import type { CodecError, FieldValues, GenericFrame } from "../lib/aep/codec";
 import {
   findService, kindName, FT_BYTES, FT_DATE, FT_FLOAT32, FT_FLOAT64, FT_INT16, FT_INT32, FT_INT8, FT_STRING,
-  FT_VARBYTES, FT_VARSTRING, SK_COMMAND, SK_REPORT, SK_RESPONSE,
+  FT_VARBYTES, FT_VARSTRING, MODE_NON, SK_COMMAND, SK_EVENT, SK_REPORT, SK_RESPONSE,
 } from "../lib/aep/profile";
 import type { FieldSpec, Profile, ServiceSpec } from "../lib/aep/profile";
-import { APP_PROFILE } from "../firmware/profile";
+import { APP_PROFILE, RSP_COMMAND_ERROR } from "../firmware/profile";
 import { Rng } from "../test/sim/rng";
 import { isMain } from "./paths";
 
@@ -25,6 +28,7 @@ export interface CliResult {
 const USAGE = [
   "usage: npm run codec -- decode <hex>",
   "       npm run codec -- encode <service id|name> '<json values>' [taskId]",
+  "       npm run codec -- profile [--json]",
   "       npm run codec -- fuzz [cases] [seed]",
 ].join("\n");
 
@@ -55,6 +59,42 @@ function errText(what: string, e: CodecError): string {
   return what + " failed: " + codecErrName(e.err) + " (" + e.err + "): " + e.msg + ids;
 }
 
+const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
+const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, "0");
+/** The bytes as text when every one is printable ASCII (and there is at least one). */
+function printable(hex: string): string | undefined {
+  const b = Buffer.from(hex, "hex");
+  return b.length > 0 && b.every((c) => c >= 0x20 && c <= 0x7e) ? b.toString("latin1") : undefined;
+}
+
+/**
+ * A frame as its header has it, for a service the profile does not describe: type, ids (decimal and
+ * as the frame's hex), the length field, the payload bytes, and when the payload is exactly one
+ * 2-byte length followed by that many bytes (a varchar/binary value alone, as in the note's 8002
+ * example), that inner length and its bytes.
+ */
+function genericView(g: GenericFrame): Record<string, unknown> {
+  const o: Record<string, unknown> = { type: g.type, typeByte: hex2(g.kind), serviceId: g.serviceId, serviceIdHex: hex4(g.serviceId) };
+  if (g.taskId !== undefined) {
+    o.taskId = g.taskId;
+    o.taskIdHex = hex4(g.taskId);
+  }
+  o.length = g.length;
+  o.payloadHex = g.payloadHex;
+  const text = printable(g.payloadHex);
+  if (text !== undefined) o.payloadText = text;
+  if (g.length >= 2) {
+    const inner = parseInt(g.payloadHex.substring(0, 4), 16);
+    if (2 + inner === g.length) {
+      o.innerLength = inner;
+      o.innerHex = g.payloadHex.substring(4);
+      const t = printable(o.innerHex as string);
+      if (t !== undefined) o.innerText = t;
+    }
+  }
+  return o;
+}
+
 function decode(hexArg: string): CliResult {
   const hex = cleanHex(hexArg);
   const d = decodeFrame(APP_PROFILE, hex);
@@ -68,15 +108,140 @@ function decode(hexArg: string): CliResult {
   const g = decodeGeneric(hex);
   if (d.err !== E_UNKNOWN_SERVICE) {
     // The frame may still be well-formed (a profile mismatch): show its raw parts to help.
-    const raw = g.err === undefined ? "frame: " + JSON.stringify(g) + "\n" : "";
+    const raw = g.err === undefined ? "frame: " + JSON.stringify(genericView(g)) + "\n" : "";
     return { code: 1, out: "", err: errText("decode", d) + "\n" + raw };
   }
   if (g.err !== undefined) return { code: 1, out: "", err: errText("decode", g) + "\n" };
-  const o: Record<string, unknown> = { type: g.type, serviceId: g.serviceId };
-  if (g.taskId !== undefined) o.taskId = g.taskId;
-  o.length = g.length;
-  o.payloadHex = g.payloadHex;
-  return { code: 0, out: JSON.stringify(o, null, 2) + "\n", err: "service " + g.serviceId + " is not in firmware/profile.ts: decoded generically\n" };
+  return { code: 0, out: JSON.stringify(genericView(g), null, 2) + "\n", err: "service " + g.serviceId + " is not in firmware/profile.ts: decoded generically\n" };
+}
+
+// ---- the profile as the CTWing console wants it ------------------------------------------------------
+
+const TYPE_NAMES: Record<number, string> = {
+  [FT_INT32]: "int", [FT_INT16]: "short", [FT_INT8]: "byte", [FT_FLOAT32]: "float", [FT_FLOAT64]: "double", [FT_DATE]: "date",
+  [FT_STRING]: "string", [FT_BYTES]: "bytes", [FT_VARSTRING]: "varchar", [FT_VARBYTES]: "varbytes",
+};
+const NUM_BYTES: Record<number, number> = { [FT_INT32]: 4, [FT_INT16]: 2, [FT_INT8]: 1, [FT_FLOAT32]: 4, [FT_FLOAT64]: 8, [FT_DATE]: 8 };
+
+export interface FieldView {
+  name: string;
+  type: string;
+  /** Bytes in the frame: fixed for numbers and fixed strings/bytes; for varchar/varbytes the 2-byte length plus minLength..maxLength. */
+  bytes: number | { lengthPrefix: 2; minLength: number; maxLength: number };
+  /** Value range of a number (integers always; floats and dates only when the profile bounds them). */
+  min?: number;
+  max?: number;
+  /** Byte-length range of a fixed string or bytes (shorter values are 0x00-padded). */
+  minLength?: number;
+  maxLength?: number;
+}
+export interface ServiceView {
+  id: number;
+  name: string;
+  kind: string;
+  typeByte: string;
+  /** Uplinks: how the device sends it (AT+CTM2MSEND mode). */
+  mode?: "CON" | "NON";
+  /** A command: the response service that answers it. */
+  response?: number;
+  /** A response: the commands it answers (the error response: every command that has no answer of its own). */
+  answers?: number[] | "any";
+  frameBytes: { min: number; max: number };
+  fields: FieldView[];
+}
+
+/** One field as the console needs it, with the limits the codec enforces (lib/aep/codec.ts limits()). */
+function fieldView(f: FieldSpec): FieldView {
+  const v: FieldView = { name: f.name, type: TYPE_NAMES[f.type] ?? "type-" + f.type, bytes: 0 };
+  const t = f.type;
+  if (t === FT_INT32 || t === FT_INT16 || t === FT_INT8) {
+    const half = t === FT_INT32 ? 2147483648 : t === FT_INT16 ? 32768 : 128;
+    const unsigned = f.min !== undefined && f.min >= 0;
+    v.bytes = NUM_BYTES[t];
+    v.min = Math.max(unsigned ? 0 : -half, f.min ?? -Infinity);
+    v.max = f.max === undefined ? half - 1 : Math.min(f.max, unsigned ? 2 * half - 1 : half - 1);
+  } else if (t in NUM_BYTES) {
+    v.bytes = NUM_BYTES[t];
+    if (f.min !== undefined) v.min = f.min;
+    if (f.max !== undefined) v.max = f.max;
+  } else if (t === FT_STRING || t === FT_BYTES) {
+    v.bytes = f.len ?? 0;
+    v.minLength = f.min ?? 0;
+    v.maxLength = Math.min(f.max ?? Infinity, f.len ?? 0);
+  } else v.bytes = { lengthPrefix: 2, minLength: f.min ?? 0, maxLength: Math.min(f.max ?? 65535, 65535) };
+  return v;
+}
+
+/** The profile's services as the CTWing console defines them (what `profile --json` prints). */
+export function profileView(profile: Profile, errorServiceId: number): ServiceView[] {
+  return profile.services.map((s) => {
+    const tasked = s.kind === SK_COMMAND || s.kind === SK_RESPONSE;
+    const fields = s.fields.map(fieldView);
+    let min = tasked ? 7 : 5;
+    let max = min;
+    for (const f of fields) {
+      if (typeof f.bytes === "number") {
+        min += f.bytes;
+        max += f.bytes;
+      } else {
+        min += 2 + f.bytes.minLength;
+        max += 2 + f.bytes.maxLength;
+      }
+    }
+    // Built in this order so the JSON reads top-down: who it is, how it pairs, its size, its fields.
+    const v = { id: s.id, name: s.name, kind: kindName(s.kind), typeByte: hex2(s.kind) } as ServiceView;
+    if (s.kind === SK_REPORT || s.kind === SK_EVENT) v.mode = s.mode === MODE_NON ? "NON" : "CON";
+    if (s.kind === SK_COMMAND && s.response !== undefined) v.response = s.response;
+    if (s.kind === SK_RESPONSE) {
+      if (s.id === errorServiceId) v.answers = "any";
+      else v.answers = profile.services.filter((c) => c.kind === SK_COMMAND && c.response === s.id).map((c) => c.id);
+    }
+    v.frameBytes = { min, max: Math.min(max, FRAME_MAX_BYTES) };
+    v.fields = fields;
+    return v;
+  });
+}
+
+function bytesText(f: FieldView): string {
+  return typeof f.bytes === "number" ? String(f.bytes) : "2+" + f.bytes.minLength + ".." + f.bytes.maxLength;
+}
+function rangeText(f: FieldView): string {
+  if (f.min !== undefined || f.max !== undefined) return (f.min ?? "") + ".." + (f.max ?? "");
+  if (f.maxLength !== undefined) return "length " + f.minLength + ".." + f.maxLength + " (0x00-padded)";
+  if (typeof f.bytes !== "number") return "length " + f.bytes.minLength + ".." + f.bytes.maxLength;
+  return f.type === "date" ? "ms since 1970" : "any";
+}
+
+/** The table a user types into the CTWing console (`profile`): one row per field, in frame order. */
+export function profileTable(profile: Profile, errorServiceId: number): string {
+  const rows: string[][] = [["service id", "name", "kind", "pairs with", "frame bytes", "field", "type", "bytes", "range"]];
+  for (const s of profileView(profile, errorServiceId)) {
+    const pair = s.response !== undefined ? "response " + s.response : s.answers === "any" ? "any command (errors)" : s.answers !== undefined ? "answers " + (s.answers.length ? s.answers.join(", ") : "nothing") : "";
+    const frame = s.frameBytes.min === s.frameBytes.max ? String(s.frameBytes.min) : s.frameBytes.min + ".." + s.frameBytes.max;
+    const head = [String(s.id), s.name, s.kind + " (" + s.typeByte + ")", pair, frame];
+    if (s.fields.length === 0) rows.push([...head, "(no fields)", "", "", ""]);
+    s.fields.forEach((f, i) => rows.push([...(i === 0 ? head : ["", "", "", "", ""]), f.name, f.type, bytesText(f), rangeText(f)]));
+  }
+  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((x, c) => x.padEnd(w[c])).join("  ").trimEnd();
+  return [
+    "CTWing thing model of firmware/profile.ts: on the console, define each service with this id, kind and",
+    "fields in this order (payload format: compact binary, big-endian).",
+    "",
+    line(rows[0]),
+    line(w.map((n) => "-".repeat(n))),
+    ...rows.slice(1).map(line),
+    "",
+    "types: int 4 bytes, short 2, byte 1 (also enum/bool), float 4 (IEEE-754), double 8, date 8 (ms since 1970),",
+    "string/bytes fixed length (0x00-padded), varchar/varbytes a 2-byte length then the bytes.",
+    "integers with a range from 0 are unsigned. frame bytes include the header (5, or 7 with a task id).",
+    "",
+  ].join("\n");
+}
+
+function profileCmd(json: boolean): CliResult {
+  if (json) return { code: 0, out: JSON.stringify({ format: "CTWing compact binary, big-endian", services: profileView(APP_PROFILE, RSP_COMMAND_ERROR) }, null, 2) + "\n", err: "" };
+  return { code: 0, out: profileTable(APP_PROFILE, RSP_COMMAND_ERROR), err: "" };
 }
 
 function parseId(s: string): number {
@@ -114,6 +279,7 @@ export function runCodecCli(args: string[]): CliResult {
   const cmd = args[0];
   if (cmd === "decode" && args.length === 2) return decode(args[1]);
   if (cmd === "encode" && (args.length === 3 || args.length === 4)) return encode(args[1], args[2], args[3]);
+  if (cmd === "profile" && (args.length === 1 || (args.length === 2 && args[1] === "--json"))) return profileCmd(args.length === 2);
   if (cmd === "fuzz" && args.length <= 3) {
     const r = fuzzCodec(args[1] ? Number(args[1]) : 100000, args[2] ? Number(args[2]) : 1);
     return { code: r.failures.length ? 1 : 0, out: JSON.stringify(r, null, 2) + "\n", err: "" };

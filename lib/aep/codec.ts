@@ -188,7 +188,8 @@ function field(f: FieldSpec, v: any, dv: DataView | undefined, pos: number): num
       if (c > 255) return fail(E_TYPE, name + "character above 0xFF (pass UTF-8 bytes)", undefined, undefined);
       if (dv) dv.setUint8(p + i, c);
     }
-  } else if (hexToBytes(v, dv ? new Uint8Array(dv.buffer, p, n) : new Uint8Array(n)) < 0) return fail(E_TYPE, name + "bytes must be even-length hex", undefined, undefined);
+  } else if ((dv || n <= FRAME_MAX_BYTES) && hexToBytes(v, dv ? new Uint8Array(dv.buffer, p, n) : new Uint8Array(n)) < 0) return fail(E_TYPE, name + "bytes must be even-length hex", undefined, undefined);
+  // (Bytes that cannot fit a frame are not checked or copied: encode refuses the frame by its size.)
   return fixed ? (f.len as number) : n + 2;
 }
 

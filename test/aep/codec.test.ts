@@ -12,7 +12,11 @@ import {
   MODE_CON, MODE_NON, SK_COMMAND, SK_EVENT, SK_REPORT, SK_RESPONSE,
 } from "../../lib/aep/profile";
 import type { FieldSpec, Profile } from "../../lib/aep/profile";
-import { APP_PROFILE, CMD_SET_INTERVAL, RESPONSES, RSP_COMMAND_ERROR, responseFor } from "../../firmware/profile";
+import { RESULT_BAD_RESPONSE } from "../../lib/aep/errors";
+import {
+  appProfile, APP_PROFILE, CMD_REBOOT_MODULE, CMD_REPORT_NOW, CMD_SET_INTERVAL, RSP_COMMAND_ERROR, RSP_REBOOT_MODULE, RSP_REPORT_NOW,
+  RSP_SET_INTERVAL,
+} from "../../firmware/profile";
 import { ALL_TYPES_PROFILE } from "../../build/codec-cli";
 
 // The note's examples use service 1 / 8001 with a fixed 6-byte string, and 1 / 8002 with a variable one.
@@ -135,10 +139,10 @@ describe("encode errors", () => {
   it("unknown service, and a wrong kind for the operation", () => {
     expect(err(encodeUplink(APP_PROFILE, 99, {}))).toBe(E_UNKNOWN_SERVICE);
     expect(err(encodeUplink(APP_PROFILE, "telemetry" as unknown as number, {}))).toBe(E_UNKNOWN_SERVICE);
-    expect(err(encodeUplink(APP_PROFILE, 8001, { intervalS: 60 }))).toBe(E_WRONG_KIND);
+    expect(err(encodeUplink(APP_PROFILE, 8101, { intervalS: 60 }))).toBe(E_WRONG_KIND);
     expect(err(encodeResponse(APP_PROFILE, 1, 0, {}))).toBe(E_WRONG_KIND);
-    expect(err(encodeCommand(APP_PROFILE, 9001, 0, {}))).toBe(E_WRONG_KIND);
-    expect(encodeResponse(APP_PROFILE, 8001, 0, {})).toEqual({ err: E_WRONG_KIND, msg: "service 8001 is a command, not a response" });
+    expect(err(encodeCommand(APP_PROFILE, 9101, 0, {}))).toBe(E_WRONG_KIND);
+    expect(encodeResponse(APP_PROFILE, 8101, 0, {})).toEqual({ err: E_WRONG_KIND, msg: "service 8101 is a command, not a response" });
   });
 
   it("missing values", () => {
@@ -178,9 +182,9 @@ describe("encode errors", () => {
     expect(t({ name: "v", type: FT_DATE }, 8.64e15 + 1)).toBe(E_RANGE);
     expect(t({ name: "v", type: FT_VARSTRING, min: 2 }, "a")).toBe(E_RANGE);
     expect(encodeUplink(APP_PROFILE, 1, { seq: 1, uptimeS: 0, rssi: 100, temperatureC: 0, registrations: 0, recoveries: 0, moduleReboots: 0 })).toEqual({ err: E_RANGE, msg: "rssi: 100 outside 0..99" });
-    expect(err(encodeResponse(APP_PROFILE, 9002, 65536, { result: 0 }))).toBe(E_RANGE);
-    expect(err(encodeResponse(APP_PROFILE, 9002, -1, { result: 0 }))).toBe(E_RANGE);
-    expect(err(encodeResponse(APP_PROFILE, 9002, 1.5, { result: 0 }))).toBe(E_RANGE);
+    expect(err(encodeResponse(APP_PROFILE, 9102, 65536, { result: 0 }))).toBe(E_RANGE);
+    expect(err(encodeResponse(APP_PROFILE, 9102, -1, { result: 0 }))).toBe(E_RANGE);
+    expect(err(encodeResponse(APP_PROFILE, 9102, 1.5, { result: 0 }))).toBe(E_RANGE);
   });
 
   it("strings and bytes too long for their field (shorter fixed ones are padded instead)", () => {
@@ -201,6 +205,36 @@ describe("encode errors", () => {
     const big = decodeFrame(one(f), (max as { hex: string }).hex);
     expect(big.err === undefined && big.values.b).toBe("AB".repeat(505));
     expect(err(encodeResponse({ services: [{ id: 1, name: "r", kind: SK_RESPONSE, fields: f }] }, 1, 0, { b: "00".repeat(504) }))).toBe(E_FRAME_TOO_BIG);
+  });
+
+  it("allocates nothing beyond FRAME_MAX_BYTES whatever a value's size (the device has no RAM for it)", () => {
+    const Native = Uint8Array;
+    let largest = 0;
+    // Every typed array the codec makes goes through this constructor while the test runs.
+    (globalThis as { Uint8Array: unknown }).Uint8Array = new Proxy(Native, {
+      construct(target, args, newTarget) {
+        const a = Reflect.construct(target, args, newTarget) as Uint8Array;
+        if (a.length > largest) largest = a.length;
+        return a;
+      },
+    });
+    try {
+      const vb: FieldSpec[] = [{ name: "b", type: FT_VARBYTES }];
+      expect(enc(vb, { b: "AB".repeat(60000) })).toEqual({ err: E_FRAME_TOO_BIG, msg: "frame would be 60007 bytes, at most 512" });
+      expect(err(enc(vb, { b: "AB".repeat(70000) }))).toBe(E_TOO_LONG);
+      expect(err(enc(vb, { b: "AB".repeat(506) }))).toBe(E_FRAME_TOO_BIG);
+      expect(err(enc([{ name: "s", type: FT_VARSTRING }], { s: "x".repeat(60000) }))).toBe(E_FRAME_TOO_BIG);
+      expect(err(decodeFrame(one(vb), "02000100" + "FF".repeat(600)))).toBe(E_FRAME_TOO_BIG);
+      // Oversized and not even hex: refused by its size, never copied.
+      expect(err(enc(vb, { b: "ZZ".repeat(600) }))).toBe(E_FRAME_TOO_BIG);
+      // Within the frame the content is still checked.
+      expect(err(enc(vb, { b: "ZZ".repeat(10) }))).toBe(E_TYPE);
+      expect(enc(vb, { b: "AB".repeat(505) }).err).toBeUndefined();
+    } finally {
+      (globalThis as { Uint8Array: unknown }).Uint8Array = Native;
+    }
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThanOrEqual(FRAME_MAX_BYTES);
   });
 
   it("a broken profile is an error, not an exception", () => {
@@ -225,14 +259,14 @@ describe("decode errors (never thrown; ids reported whenever the header was read
     expect(err(decodeGeneric(""))).toBe(E_TRUNCATED);
     expect(decodeGeneric("06")).toEqual({ err: E_TRUNCATED, msg: "command header needs 7 bytes, got 1" });
     expect(decodeGeneric("061F41")).toEqual({ err: E_TRUNCATED, msg: "command header needs 7 bytes, got 3", serviceId: 8001 });
-    expect(decodeCommand(APP_PROFILE, "061F41001A00")).toEqual({ err: E_TRUNCATED, msg: "command header needs 7 bytes, got 6", serviceId: 8001, taskId: 26 });
-    expect(decodeCommand(APP_PROFILE, "061F41001A00040000")).toEqual({ err: E_TRUNCATED, msg: "length field says 4 bytes, 2 present", serviceId: 8001, taskId: 26 });
+    expect(decodeCommand(APP_PROFILE, "061FA5001A00")).toEqual({ err: E_TRUNCATED, msg: "command header needs 7 bytes, got 6", serviceId: 8101, taskId: 26 });
+    expect(decodeCommand(APP_PROFILE, "061FA5001A00040000")).toEqual({ err: E_TRUNCATED, msg: "length field says 4 bytes, 2 present", serviceId: 8101, taskId: 26 });
   });
 
   it("length field inconsistent: trailing bytes, too short for the fields, longer than the fields", () => {
-    expect(decodeCommand(APP_PROFILE, "061F41001A00040000012C00")).toEqual({ err: E_LENGTH, msg: "length field says 4 bytes, 5 present (trailing bytes)", serviceId: 8001, taskId: 26 });
-    expect(decodeCommand(APP_PROFILE, "061F41001A0002012C")).toEqual({ err: E_LENGTH, msg: "intervalS: needs 4 bytes, 2 left", serviceId: 8001, taskId: 26 });
-    expect(decodeCommand(APP_PROFILE, "061F41001A00050000012C00")).toEqual({ err: E_LENGTH, msg: "length field says 5 bytes, fields use 4", serviceId: 8001, taskId: 26 });
+    expect(decodeCommand(APP_PROFILE, "061FA5001A00040000012C00")).toEqual({ err: E_LENGTH, msg: "length field says 4 bytes, 5 present (trailing bytes)", serviceId: 8101, taskId: 26 });
+    expect(decodeCommand(APP_PROFILE, "061FA5001A0002012C")).toEqual({ err: E_LENGTH, msg: "intervalS: needs 4 bytes, 2 left", serviceId: 8101, taskId: 26 });
+    expect(decodeCommand(APP_PROFILE, "061FA5001A00050000012C00")).toEqual({ err: E_LENGTH, msg: "length field says 5 bytes, fields use 4", serviceId: 8101, taskId: 26 });
     // A variable-length field whose inner length runs past the frame, or lacks its 2 bytes.
     expect(err(decodeCommand(NOTE_VAR, "061F420012000800076231323330313"))).toBe(E_ODD_HEX);
     expect(decodeCommand(NOTE_VAR, "061F42001200080007623132333031")).toEqual({ err: E_LENGTH, msg: "payload: needs 7 bytes, 6 left", serviceId: 8002, taskId: 18 });
@@ -246,12 +280,12 @@ describe("decode errors (never thrown; ids reported whenever the header was read
     expect(decodeCommand(APP_PROFILE, "061388001200020102")).toEqual({ err: E_UNKNOWN_SERVICE, msg: "service 5000 not in the profile", serviceId: 5000, taskId: 18 });
     expect(decodeCommand(APP_PROFILE, "02000100020102")).toEqual({ err: E_WRONG_KIND, msg: "a report frame, not a command", serviceId: 1 });
     expect(decodeCommand(APP_PROFILE, "0600010012000101")).toEqual({ err: E_WRONG_KIND, msg: "service 1 is a report, frame says command", serviceId: 1, taskId: 18 });
-    expect(err(decodeFrame(APP_PROFILE, "021F4100040000012C"))).toBe(E_WRONG_KIND);
+    expect(err(decodeFrame(APP_PROFILE, "021FA500040000012C"))).toBe(E_WRONG_KIND);
   });
 
   it("decoded values are range-checked like encoded ones", () => {
-    expect(decodeCommand(APP_PROFILE, "061F41001A000400000005")).toEqual({ err: E_RANGE, msg: "intervalS: 5 outside 10..604800", serviceId: 8001, taskId: 26 });
-    expect(err(decodeCommand(APP_PROFILE, "061F43001A0002FFFF"))).toBe(E_RANGE); // delayS is unsigned: 65535
+    expect(decodeCommand(APP_PROFILE, "061FA5001A000400000005")).toEqual({ err: E_RANGE, msg: "intervalS: 5 outside 10..604800", serviceId: 8101, taskId: 26 });
+    expect(err(decodeCommand(APP_PROFILE, "061FA7001A0002FFFF"))).toBe(E_RANGE); // delayS is unsigned: 65535
     expect(err(decodeFrame(one([{ name: "f", type: FT_FLOAT32 }]), "02000100047FC00000"))).toBe(E_RANGE); // NaN
     expect(err(decodeFrame(one([{ name: "f", type: FT_FLOAT64 }]), "02000100087FF0000000000000"))).toBe(E_RANGE); // Infinity
     expect(err(decodeFrame(one([{ name: "d", type: FT_DATE }]), "02000100087FFFFFFFFFFFFFFF"))).toBe(E_RANGE);
@@ -318,28 +352,49 @@ describe("checkProfile", () => {
 });
 
 describe("the sample application's profile", () => {
-  it("every command has a response service; unknown commands get commandError", () => {
-    for (const [cmd, rsp] of RESPONSES) {
-      expect(APP_PROFILE.services.find((s) => s.id === cmd)?.kind).toBe(SK_COMMAND);
-      expect(APP_PROFILE.services.find((s) => s.id === rsp)?.kind).toBe(SK_RESPONSE);
-      expect(responseFor(cmd)).toBe(rsp);
+  const svc = (id: number) => APP_PROFILE.services.find((s) => s.id === id);
+
+  it("every command names a response service of its own; the error response is nobody's", () => {
+    const commands = APP_PROFILE.services.filter((s) => s.kind === SK_COMMAND);
+    expect(commands.map((s) => s.id)).toEqual([CMD_SET_INTERVAL, CMD_REPORT_NOW, CMD_REBOOT_MODULE]);
+    const answers = commands.map((s) => s.response);
+    expect(answers).toEqual([RSP_SET_INTERVAL, RSP_REPORT_NOW, RSP_REBOOT_MODULE]);
+    for (const r of answers) {
+      expect(svc(r as number)?.kind).toBe(SK_RESPONSE);
+      // The device reads `result` from a handler's answer: every response carries it first.
+      expect(svc(r as number)?.fields[0]).toEqual({ name: "result", type: FT_INT8 });
     }
-    const commands = APP_PROFILE.services.filter((s) => s.kind === SK_COMMAND).map((s) => s.id);
-    expect(commands.map(responseFor)).not.toContain(RSP_COMMAND_ERROR);
-    expect(responseFor(5000)).toBe(RSP_COMMAND_ERROR);
+    expect(new Set(answers).size).toBe(answers.length);
+    expect(answers).not.toContain(RSP_COMMAND_ERROR);
+    // The error response answers any command id (unsigned 16 bits) with a codec code or 100/101.
+    expect(svc(RSP_COMMAND_ERROR)).toMatchObject({ kind: SK_RESPONSE, name: "commandError" });
+    expect(encodeResponse(APP_PROFILE, RSP_COMMAND_ERROR, 1, { result: RESULT_BAD_RESPONSE, commandServiceId: 65535 }).err).toBeUndefined();
+  });
+
+  it("does not reuse the application note's example ids (8001, 8002): its downlinks are foreign here", () => {
+    const ids = APP_PROFILE.services.map((s) => s.id);
+    expect(ids).not.toContain(8001);
+    expect(ids).not.toContain(8002);
+    expect(decodeCommand(APP_PROFILE, "061F42001200080006623132333031")).toEqual({ err: E_UNKNOWN_SERVICE, msg: "service 8002 not in the profile", serviceId: 8002, taskId: 0x12 });
+    expect(decodeCommand(APP_PROFILE, "061F41001A0006613132333032")).toEqual({ err: E_UNKNOWN_SERVICE, msg: "service 8001 not in the profile", serviceId: 8001, taskId: 0x1a });
   });
 
   it("encodes a telemetry report and answers a command on the same task", () => {
     const t = encodeUplink(APP_PROFILE, 1, { seq: 1, uptimeS: 60, rssi: 99, temperatureC: 21.5, registrations: 1, recoveries: 0, moduleReboots: 0 });
     expect(t).toEqual({ hex: "0200010013000000010000003C6341AC0000000100000000", mode: MODE_CON });
-    const c = decodeCommand(APP_PROFILE, "061F41001A000400000E10");
+    const c = decodeCommand(APP_PROFILE, "061FA5001A000400000E10");
     expect(c).toEqual({ kind: 6, serviceId: CMD_SET_INTERVAL, taskId: 26, service: "setInterval", values: { intervalS: 3600 } });
     if (c.err !== undefined) return;
-    expect(encodeResponse(APP_PROFILE, responseFor(c.serviceId), c.taskId, { result: 0, intervalS: 3600 })).toEqual({ hex: "862329001A00050000000E10", mode: MODE_CON });
-    expect(encodeResponse(APP_PROFILE, RSP_COMMAND_ERROR, 18, { result: E_UNKNOWN_SERVICE, commandServiceId: 65535 })).toEqual({ hex: "8623280012000301FFFF", mode: MODE_CON });
+    expect(encodeResponse(APP_PROFILE, svc(c.serviceId)?.response as number, c.taskId, { result: 0, intervalS: 3600 })).toEqual({ hex: "86238D001A00050000000E10", mode: MODE_CON });
+    expect(encodeResponse(APP_PROFILE, RSP_COMMAND_ERROR, 18, { result: E_UNKNOWN_SERVICE, commandServiceId: 65535 })).toEqual({ hex: "86238C0012000301FFFF", mode: MODE_CON });
   });
 
   it("reportNow carries one reserved byte", () => {
-    expect(decodeCommand(APP_PROFILE, "061F4200120001FF")).toEqual({ kind: 6, serviceId: 8002, taskId: 18, service: "reportNow", values: { reserved: -1 } });
+    expect(decodeCommand(APP_PROFILE, "061FA600120001FF")).toEqual({ kind: 6, serviceId: CMD_REPORT_NOW, taskId: 18, service: "reportNow", values: { reserved: -1 } });
+  });
+
+  it("appProfile() builds the same profile each time (APP_PROFILE is one of them)", () => {
+    expect(appProfile()).toEqual(APP_PROFILE);
+    expect(appProfile()).not.toBe(appProfile());
   });
 });

@@ -1,15 +1,22 @@
 // Fuzz targets for the downlink side: the codec (build/codec-cli.ts fuzzCodec: random, mutated and
 // valid frames through every decoder), the application note's vectors mutated (bit flips, truncation,
-// length-field changes, extension, case, junk characters), and the CommandDispatcher fed random hex:
-// it never throws, and every frame with a readable header gets exactly one response with its task id.
+// length-field changes, extension, case, junk characters), and the Device's downlink handler
+// (lib/device.ts linkDownlink) fed random hex: it never throws, and every frame with a readable header
+// gets exactly one response with its task id, from the command's own response service or the error one.
 
 import fc from "fast-check";
 import { fuzzCodec } from "../../build/codec-cli";
-import { CODEC_ERR_NAMES, codecErrName, decodeCommand, decodeFrame, decodeGeneric, encodeCommand, type CodecError } from "../../lib/aep/codec";
-import { CommandDispatcher } from "../../lib/aep/commands";
+import { CODEC_ERR_NAMES, codecErrName, decodeCommand, decodeFrame, decodeGeneric, encodeCommand, type CodecError, type FieldValues, type InputValues } from "../../lib/aep/codec";
+import { RESULT_BAD_RESPONSE, RESULT_HANDLER_FAILED } from "../../lib/aep/errors";
 import { FT_STRING, FT_VARSTRING, SK_COMMAND, SK_REPORT, SK_RESPONSE, type Profile } from "../../lib/aep/profile";
-import { APP_PROFILE, CMD_REBOOT_MODULE, CMD_REPORT_NOW, CMD_SET_INTERVAL, RSP_COMMAND_ERROR, RSP_REBOOT_MODULE, RSP_REPORT_NOW, RSP_SET_INTERVAL } from "../../firmware/profile";
+import { Device } from "../../lib/device";
+import { PRIO_RESPONSE } from "../../lib/outbox/outbox";
+import { LOG_INFO } from "../../lib/ports";
+import { APP_PROFILE, appProfile, CMD_REBOOT_MODULE, CMD_REPORT_NOW, CMD_SET_INTERVAL, RSP_COMMAND_ERROR, RSP_REBOOT_MODULE, RSP_REPORT_NOW, RSP_SET_INTERVAL } from "../../firmware/profile";
 import { NOTE_DOWNLINKS } from "../sim/scenarios";
+import { testConfig } from "../support/config";
+import { FakeClock } from "../support/fake-clock";
+import { MemoryStore } from "../support/memory-store";
 import { bump, must, runProperty, type FuzzResult } from "./common";
 
 /** The note's section 5 profiles: a fixed 6-byte string (8001) and a variable one (8002), reports on 1. */
@@ -148,41 +155,106 @@ const downlinkHex: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
 );
 
+/**
+ * The sample application's handlers plus every way a handler can fail: setInterval echoes its value;
+ * reportNow throws for reserved % 3 == 1 and has no answer (undefined) for reserved % 3 == 2;
+ * rebootModule answers a value the response cannot hold for delayS > 1800.
+ */
+function handlerAnswer(serviceId: number, v: FieldValues): InputValues | undefined {
+  if (serviceId === CMD_SET_INTERVAL) return { result: 0, intervalS: v.intervalS };
+  if (serviceId === CMD_REPORT_NOW) {
+    const r = ((v.reserved as number) % 3 + 3) % 3;
+    if (r === 1) throw new Error("handler failed");
+    return r === 2 ? undefined : { result: 0 };
+  }
+  if (serviceId === CMD_REBOOT_MODULE) return (v.delayS as number) > 1800 ? { result: "soon" } : { result: 0 };
+  return undefined;
+}
+
+const OWN_RESPONSE: Record<number, number> = { [CMD_SET_INTERVAL]: RSP_SET_INTERVAL, [CMD_REPORT_NOW]: RSP_REPORT_NOW, [CMD_REBOOT_MODULE]: RSP_REBOOT_MODULE };
+
+/** What the device must answer to `hex`, worked out here from the codec and the handler rules above. */
+function expectedAnswer(hex: string): { service: number; result: number; commandServiceId?: number } {
+  const c = decodeCommand(APP_PROFILE, hex);
+  if (c.err !== undefined) return { service: RSP_COMMAND_ERROR, result: c.err, commandServiceId: c.serviceId };
+  let out: InputValues | undefined;
+  try {
+    out = handlerAnswer(c.serviceId, c.values);
+  } catch {
+    return { service: RSP_COMMAND_ERROR, result: RESULT_HANDLER_FAILED, commandServiceId: c.serviceId };
+  }
+  if (out === undefined) return { service: RSP_COMMAND_ERROR, result: 1, commandServiceId: c.serviceId };
+  if (typeof out.result !== "number") return { service: RSP_COMMAND_ERROR, result: RESULT_BAD_RESPONSE, commandServiceId: c.serviceId };
+  return { service: OWN_RESPONSE[c.serviceId], result: out.result };
+}
+
+/** A Device on stubs (no module: the link is never started), recording every response it queues. */
+export function downlinkDevice(): { device: Device; queued: { hex: string; prio: number }[]; calls: number[] } {
+  const queued: { hex: string; prio: number }[] = [];
+  const calls: number[] = [];
+  const device = new Device(
+    { uart: { write() {} }, clock: new FakeClock(0), pins: { pwrkey() {}, status: () => -1 }, log: { level: LOG_INFO, write() {} }, random: () => 0.5, store: new MemoryStore() },
+    appProfile,
+    RSP_COMMAND_ERROR,
+    {
+      linkState() {},
+      linkDelivered() {},
+      linkDropped() {},
+      command(serviceId: number, values: FieldValues, taskId: number) {
+        calls.push(taskId);
+        return handlerAnswer(serviceId, values);
+      },
+    },
+  );
+  const push = device.outbox.push.bind(device.outbox);
+  device.outbox.push = (hex: string, mode: number, prio: number) => {
+    queued.push({ hex, prio });
+    return push(hex, mode, prio);
+  };
+  return { device, queued, calls };
+}
+
 export function fuzzDispatcher(cases: number, seed: number): FuzzResult {
   const counters: Record<string, number> = {};
+  // The outbox holds a case's responses (at most 8) without dropping any.
+  testConfig({ outbox: { capacity: 16 } });
   return runProperty(
     "dispatcher",
     fc.array(downlinkHex, { minLength: 1, maxLength: 8 }),
     (hexes) => {
-      const sent: string[] = [];
-      const d = new CommandDispatcher(APP_PROFILE, RSP_COMMAND_ERROR, (hex) => (sent.push(hex), true), () => {});
-      // Handlers as the sample application's, plus the failures a handler can have: throw, bad response.
-      d.on(CMD_SET_INTERVAL, RSP_SET_INTERVAL, (v) => ({ result: 0, intervalS: v.intervalS }));
-      d.on(CMD_REPORT_NOW, RSP_REPORT_NOW, (v) => {
-        if ((v.reserved as number) % 3 === 1) throw new Error("handler failed");
-        return { result: 0 };
-      });
-      d.on(CMD_REBOOT_MODULE, RSP_REBOOT_MODULE, (v) => ((v.delayS as number) > 1800 ? { result: "soon" } : { result: 0 }));
+      const { device, queued, calls } = downlinkDevice();
+      const st = device.commands;
       for (const hex of hexes) {
-        const before = sent.length;
-        let code: number;
+        const before = queued.length;
+        const was = { ...st };
+        const handled = calls.length;
         try {
-          code = d.handle(hex);
+          device.linkDownlink(hex);
         } catch (e) {
-          throw new Error("dispatcher threw: " + (e as Error).message);
+          throw new Error("device threw on a downlink: " + (e as Error).message);
         }
         const task = headerReadable(hex);
-        const n = sent.length - before;
+        const n = queued.length - before;
         must(n === (task >= 0 ? 1 : 0), "frame " + hex.substring(0, 40) + ": " + n + " responses, header " + (task >= 0 ? "readable (task " + task + ")" : "unreadable"));
-        must((code === -1) === (n === 0), "result " + code + " with " + n + " responses");
+        must(st.received === was.received + 1, "received not counted");
+        must(n === 1 ? st.answered === was.answered + 1 && st.unanswerable === was.unanswerable : st.unanswerable === was.unanswerable + 1 && st.answered === was.answered, "stats do not match " + n + " responses: " + JSON.stringify(st));
+        const c = decodeCommand(APP_PROFILE, hex);
+        must(calls.length - handled === (c.err === undefined ? 1 : 0), "the handler ran " + (calls.length - handled) + " times for " + (c.err === undefined ? "a decoded command" : "a refused one"));
+        if (c.err === undefined) must(calls[calls.length - 1] === c.taskId, "handler got task " + calls[calls.length - 1] + ", want " + c.taskId);
         if (n === 1) {
-          const r = decodeFrame(APP_PROFILE, sent[before]);
+          const q = queued[before];
+          must(q.prio === PRIO_RESPONSE, "response queued at priority " + q.prio);
+          const r = decodeFrame(APP_PROFILE, q.hex);
           must(r.err === undefined && r.kind === SK_RESPONSE && r.taskId === task, "response does not decode as a response for task " + task + ": " + JSON.stringify(r));
-          bump(counters, code === 0 ? "answered ok" : "answered with error " + code);
+          if (r.err !== undefined) return;
+          const want = expectedAnswer(hex);
+          must(r.serviceId === want.service && r.values.result === want.result, "answered " + r.service + " result " + r.values.result + ", want service " + want.service + " result " + want.result);
+          if (want.commandServiceId !== undefined) must(r.values.commandServiceId === want.commandServiceId, "error response names service " + r.values.commandServiceId + ", want " + want.commandServiceId);
+          must(st.answeredWithError === was.answeredWithError + (want.result !== 0 ? 1 : 0), "answeredWithError off for result " + want.result);
+          bump(counters, want.result === 0 ? "answered ok" : "answered with error " + want.result);
         } else bump(counters, "unanswerable");
       }
-      const s = d.stats;
-      must(s.received === hexes.length && s.answered + s.unanswerable === s.received, "stats do not add up: " + JSON.stringify(s));
+      must(st.received === hexes.length && st.answered + st.unanswerable + st.queueRefused === st.received, "stats do not add up: " + JSON.stringify(st));
     },
     cases,
     seed,

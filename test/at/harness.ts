@@ -1,6 +1,9 @@
-// A bare engine on the UART stub and fake clock, recording results and URCs, for the engine's tests.
+// A bare At engine on the UART stub and fake clock, with the driver's real numbered final and stray-OK
+// hold, recording results (with the lines readable inside atDone), echoes and the URCs a prefix table claims.
 
-import { AtEngine, AT_ENGINE_DEFAULTS, type AtEngineOptions, type AtSpec, type UrcEntry } from "../support/at-compat";
+import { Aep } from "../../lib/aep/ctm2m";
+import { CTM2M_STRAY_OK_MS } from "../../lib/aep/codes";
+import { At } from "../../lib/at/engine";
 import { FakeClock } from "../support/fake-clock";
 import { UartStub } from "../support/uart-stub";
 
@@ -11,31 +14,47 @@ export interface Done {
   lines: string[];
 }
 
-export function makeEngine(urcPrefixes: string[] = ["+CTM2M:", "+CTM2MRECV:", "+CPIN:"], opts: Partial<AtEngineOptions> = {}) {
+export const DEFAULT_URCS = ["+CTM2M:", "+CTM2MRECV:", "+CPIN:"];
+
+/** An engine whose URC parser claims the lines starting with one of `urcPrefixes`. */
+export function makeAt(urcPrefixes: string[] = DEFAULT_URCS, extraFinal: string = Aep.FINAL, guardMs: number = CTM2M_STRAY_OK_MS) {
   const clock = new FakeClock();
   const uart = new UartStub(clock);
   const done: Done[] = [];
   const urcs: string[] = [];
   const echoes: number[] = [];
-  const table: UrcEntry[] = urcPrefixes.map((prefix) => ({ prefix, handler: (l: string) => urcs.push(l) }));
-  const engine: AtEngine = new AtEngine(
+  /** The owner the URC parser was given, each time (must be the engine's owner). */
+  const urcOwners: unknown[] = [];
+  const owner = {
+    atDone(tag: number, code: number, errNo: number) {
+      const lines: string[] = [];
+      for (let i = 0; i < at.lines; i++) lines.push(at.resp[i]);
+      done.push({ tag, code, errNo, lines });
+    },
+    atEcho(tag: number) {
+      echoes.push(tag);
+    },
+  };
+  const at: At = new At(
     uart,
     clock,
-    table,
-    {
-      atDone(tag, code, errNo) {
-        const lines: string[] = [];
-        for (let i = 0; i < engine.lineCount(); i++) lines.push(engine.line(i));
-        done.push({ tag, code, errNo, lines });
-      },
-      atEcho(tag) {
-        echoes.push(tag);
-      },
+    owner,
+    (o, line) => {
+      for (const p of urcPrefixes) {
+        if (line.indexOf(p) === 0) {
+          urcOwners.push(o);
+          urcs.push(line);
+          return true;
+        }
+      }
+      return false;
     },
-    { ...AT_ENGINE_DEFAULTS, ...opts },
+    extraFinal,
+    guardMs,
   );
-  uart.attach((c) => engine.feed(c));
-  return { clock, uart, engine, done, urcs, echoes };
+  uart.attach((c) => at.feed(c));
+  return { clock, uart, at, owner, done, urcs, urcOwners, echoes };
 }
 
-export const spec = (prefix: string, timeoutMs = 1000, flags = 0): AtSpec => ({ prefix, timeoutMs, flags });
+/** A row (lib/at/engine.ts AtRow): `"<prefix>|<timeoutMs>|<flags>|<text>"`. */
+export const row = (prefix: string, text: string, timeoutMs = 1000, flags = 0): string => prefix + "|" + timeoutMs + "|" + flags + "|" + text;

@@ -1,13 +1,17 @@
-// Fuzz targets for the bottom of the stack: the line reader against a model (any bytes, any chunking:
-// the same lines as splitting the whole stream, over-long ones dropped and counted), and the AT engine
-// fed garbage that resembles the module (finals, errors, notices, partial and 2000-character lines)
-// while commands come and go: nothing throws, every buffer stays bounded, every accepted command gets
-// exactly one result, and once the garbage stops a normal command gets its proper result.
+// Fuzz targets for the bottom of the stack: the AT engine's line splitting against a model (any bytes,
+// any chunking: the same lines as splitting the whole stream, over-long ones dropped and counted, glitch
+// bytes at a line's ends stripped and counted), and the AT engine fed garbage that resembles the module
+// (finals, errors, notices, partial and 2000-character lines) while commands come, are withdrawn and the
+// engine is reset: nothing throws, every buffer stays bounded, every accepted command gets exactly one
+// result unless it was withdrawn (then none), and once the garbage stops a normal command gets its
+// proper result.
 
 import fc from "fast-check";
-import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, AT_F_PREFIX_FINAL, AT_F_WAKE, type AtSpec } from "../support/at-compat";
-import { LineReader, LINE_MAX_CHARS } from "../../lib/at/lines";
-import { AT_CANCELLED, AT_OK } from "../../lib/at/result";
+import { Aep } from "../../lib/aep/ctm2m";
+import { CTM2M_STRAY_OK_MS } from "../../lib/aep/codes";
+import { At, AtLimit } from "../../lib/at/engine";
+import { AT_CANCELLED, AT_F_BARE, AT_F_PREFIX_FINAL, AT_F_WAKE, AT_OK } from "../../lib/at/result";
+import { Net } from "../../lib/sim7020/rows";
 import { FakeClock } from "../support/fake-clock";
 import { bump, must, runProperty, type FuzzResult } from "./common";
 
@@ -25,11 +29,13 @@ const byteChar = fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode
 const bytes = (max: number) => fc.string({ unit: byteChar, maxLength: max });
 const eol = fc.constantFrom("\r\n", "\r", "\n", "\n\r", "\r\r\n");
 
-/** One piece of module output: framed real lines, partial lines, line ends, random bytes, long lines. */
+/** One piece of module output: framed real lines, partial lines, line ends, an error and its stray OK, random bytes, long lines. */
 export const piece: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...REAL_LINES), eol).map(([l, e]) => "\r\n" + l + e) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...REAL_LINES), fc.nat()).map(([l, n]) => l.substring(0, n % (l.length + 1))) },
   { weight: 2, arbitrary: eol },
+  // The module's own error and the stray OK it prints after it (the note's tables).
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 }).map((n) => "\r\n+CTM2M ERROR: " + n + "\r\n\r\nOK\r\n") },
   { weight: 3, arbitrary: bytes(40) },
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 900, max: 2600 }), fc.constantFrom("A", "+CTM2MRECV: 06", "OK")).map(([n, head]) => head + "F".repeat(n)) },
 );
@@ -47,12 +53,22 @@ export function chunk(text: string, sizes: number[]): string[] {
 
 const sizes = fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 12 });
 
-// ---- line reader: a model check ------------------------------------------------------------------------
+// ---- line splitting: a model check -------------------------------------------------------------------
 
-/** What the reader must produce for the whole stream: lines split at \r or \n, empty and over-long ones out. */
-export function modelLines(stream: string, max: number): { lines: string[]; overflows: number } {
+const LINE_MAX_CHARS: number = AtLimit.LINE_MAX_CHARS;
+
+/** A byte the module never sends inside a line (controls, >= 0x7F): noise. */
+const isNoise = (c: number): boolean => c < 32 || c > 126;
+
+/**
+ * What the engine must deliver for the whole stream when every line goes to the URC parser: lines split
+ * at \r or \n, empty ones out, ones longer than `max` out and counted (also the unfinished last one); a
+ * line that begins or ends with noise loses all its noise bytes (counted) and is out if nothing is left.
+ */
+export function modelLines(stream: string, max: number): { lines: string[]; overflows: number; noise: number } {
   const lines: string[] = [];
   let overflows = 0;
+  let noise = 0;
   let cur = "";
   for (let i = 0; i <= stream.length; i++) {
     const c = stream.charAt(i);
@@ -61,32 +77,49 @@ export function modelLines(stream: string, max: number): { lines: string[]; over
       continue;
     }
     if (cur.length > max) overflows++;
-    else if (cur.length > 0 && i < stream.length) lines.push(cur);
+    else if (cur.length > 0 && i < stream.length) {
+      if (isNoise(cur.charCodeAt(0)) || isNoise(cur.charCodeAt(cur.length - 1))) {
+        let clean = "";
+        for (const ch of cur) if (!isNoise(ch.charCodeAt(0))) clean += ch;
+        noise += cur.length - clean.length;
+        if (clean.length > 0) lines.push(clean);
+      } else lines.push(cur);
+    }
     cur = "";
   }
-  return { lines, overflows };
+  return { lines, overflows, noise };
+}
+
+/** An engine on a fake clock writing into `writes`. */
+function engine(writes: string[], owner: { atDone(tag: number, code: number, errNo: number): void; atEcho(tag: number): void }, urc: (line: string) => boolean): At {
+  return new At({ write: (d) => void writes.push(d) }, new FakeClock(), owner, (_o, line) => urc(line), Aep.FINAL, CTM2M_STRAY_OK_MS);
 }
 
 export function fuzzLineReader(cases: number, seed: number): FuzzResult {
   const counters: Record<string, number> = {};
-  const arb = fc.record({ parts: fc.array(piece, { maxLength: 25 }), sizes, max: fc.constantFrom(LINE_MAX_CHARS, 16, 1) });
+  const arb = fc.record({ parts: fc.array(piece, { maxLength: 25 }), sizes });
   return runProperty(
     "line-reader",
     arb,
     (v) => {
       const stream = v.parts.join("");
       const got: string[] = [];
-      const r = new LineReader((l) => got.push(l), v.max);
+      const at = engine([], { atDone: () => must(false, "a result with nothing sent"), atEcho: () => must(false, "an echo with nothing sent") }, (l) => {
+        got.push(l);
+        return true;
+      });
       for (const c of chunk(stream, v.sizes)) {
-        r.feed(c);
-        must(r.pendingChars() <= v.max, "pending " + r.pendingChars() + " > " + v.max);
+        at.feed(c);
+        must(at.partial.length <= LINE_MAX_CHARS, "pending " + at.partial.length + " > " + LINE_MAX_CHARS);
       }
-      const want = modelLines(stream, v.max);
+      const want = modelLines(stream, LINE_MAX_CHARS);
       must(JSON.stringify(got) === JSON.stringify(want.lines), "lines differ from the model: got " + got.length + ", want " + want.lines.length);
-      // A line still being built at the end may already have been counted as over-long.
-      must(r.overflows === want.overflows || r.overflows === want.overflows + 1, "overflows " + r.overflows + ", model " + want.overflows);
+      must(at.overflows === want.overflows, "overflows " + at.overflows + ", model " + want.overflows);
+      must(at.noise === want.noise, "noise " + at.noise + ", model " + want.noise);
+      must(at.unexpected === 0, "unexpected " + at.unexpected + " with a parser that takes every line");
       bump(counters, "lines", got.length);
-      bump(counters, "overflows", r.overflows);
+      bump(counters, "overflows", at.overflows);
+      bump(counters, "noise", at.noise);
       bump(counters, "chars", stream.length);
     },
     cases,
@@ -97,27 +130,32 @@ export function fuzzLineReader(cases: number, seed: number): FuzzResult {
 
 // ---- AT engine -----------------------------------------------------------------------------------------
 
-type Step = { feed: string } | { send: AtSpec; text: string } | { advance: number } | { cancel: true } | { reset: true };
+/** `withdraw`: as the link machine withdraws a state's commands (at.cancelled = at.inFlight, at.qLen = 0). */
+type Step = { feed: string } | { send: string; text: string } | { advance: number } | { withdraw: true } | { reset: number };
 
-const specArb: fc.Arbitrary<AtSpec> = fc.record({
-  prefix: fc.constantFrom("", "+CSQ:", "+CTM2M:", "+CTM2MSEND:", "OK", "+CME ERROR:", "NORMAL POWER DOWN", "+"),
-  timeoutMs: fc.integer({ min: 50, max: 5000 }),
-  flags: fc.constantFrom(0, AT_F_BARE, AT_F_WAKE, AT_F_PREFIX_FINAL, AT_F_BARE | AT_F_WAKE),
-});
+/** A row's head (prefix, timeout, flags); the command text is appended. */
+const rowHead: fc.Arbitrary<string> = fc
+  .record({
+    prefix: fc.constantFrom("", "+CSQ:", "+CTM2M:", "+CTM2MSEND:", "OK", "+CME ERROR:", "NORMAL POWER DOWN", "+"),
+    timeoutMs: fc.integer({ min: 50, max: 5000 }),
+    flags: fc.constantFrom(0, AT_F_BARE, AT_F_WAKE, AT_F_PREFIX_FINAL, AT_F_BARE | AT_F_WAKE),
+  })
+  .map((r) => r.prefix + "|" + r.timeoutMs + "|" + r.flags + "|");
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 8, arbitrary: piece.map((feed) => ({ feed })) },
-  { weight: 3, arbitrary: fc.tuple(specArb, fc.constantFrom("AT", "AT+CSQ", "AT+CTM2MSEND=00,0", "ATE0", "OK")).map(([send, text]) => ({ send, text })) },
+  { weight: 3, arbitrary: fc.tuple(rowHead, fc.constantFrom("AT", "AT+CSQ", "AT+CTM2MSEND=00,0", "ATE0", "OK")).map(([send, text]) => ({ send, text })) },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 6000 }).map((advance) => ({ advance })) },
-  { weight: 1, arbitrary: fc.constant({ cancel: true as const }) },
-  { weight: 1, arbitrary: fc.constant({ reset: true as const }) },
+  { weight: 1, arbitrary: fc.constant({ withdraw: true as const }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 }).map((reset) => ({ reset })) },
 );
 
 const FINAL_TAG = 1 << 20;
 
-interface EnginePrivate {
-  qText: string[];
-  resp: string[];
+/** The engine's private fields the checks read. */
+interface AtPrivate {
+  tag: number;
+  qRow: string[];
 }
 
 export function fuzzAtEngine(cases: number, seed: number): FuzzResult {
@@ -133,19 +171,19 @@ export function fuzzAtEngine(cases: number, seed: number): FuzzResult {
       let urcs = 0;
       let inDone = false;
       let finalLine = "";
-      const opts = AT_ENGINE_DEFAULTS;
-      const engine: AtEngine = new AtEngine(
+      const urcPrefixes = ["+CTM2M:", "+CTM2MRECV:", "+CPIN:", "RDY", "+CFUN:"];
+      const at: At = new At(
         { write: (d) => void writes.push(d) },
         clock,
-        ["+CTM2M:", "+CTM2MRECV:", "+CPIN:", "RDY", "+CFUN:"].map((prefix) => ({ prefix, handler: () => void urcs++ })),
         {
           atDone(tag, code) {
             must(!inDone, "atDone re-entered");
-            must(code >= 0 && code <= AT_CANCELLED, "result code " + code);
+            must(code >= AT_OK && code < AT_CANCELLED, "result code " + code);
             inDone = true;
-            for (let i = 0; i < engine.lineCount(); i++) must(engine.line(i).length <= LINE_MAX_CHARS, "kept line too long");
+            must(at.lines <= AtLimit.MAX_LINES, "lines " + at.lines);
+            for (let i = 0; i < at.lines; i++) must(at.resp[i].length <= LINE_MAX_CHARS, "kept line too long");
             inDone = false;
-            if (tag === FINAL_TAG) finalLine = engine.lineCount() === 1 ? engine.line(0) : engine.lineCount() + " lines";
+            if (tag === FINAL_TAG) finalLine = at.lines === 1 ? at.resp[0] : at.lines + " lines";
             const r = results.get(tag) || [];
             r.push(code);
             results.set(tag, r);
@@ -155,45 +193,75 @@ export function fuzzAtEngine(cases: number, seed: number): FuzzResult {
             bump(counters, "echoes");
           },
         },
-        opts,
+        (_o, line) => {
+          for (const p of urcPrefixes) {
+            if (line.indexOf(p) === 0) {
+              urcs++;
+              return true;
+            }
+          }
+          return false;
+        },
+        Aep.FINAL,
+        CTM2M_STRAY_OK_MS,
       );
-      const priv = engine as unknown as EnginePrivate;
+      const priv = at as unknown as AtPrivate;
       const bounded = () => {
-        must(engine.pendingChars() <= LINE_MAX_CHARS, "reader holds " + engine.pendingChars());
-        must(engine.queued() <= opts.queueCapacity, "queue " + engine.queued());
-        must(priv.qText.length <= opts.queueCapacity, "queue array grew to " + priv.qText.length);
-        must(priv.resp.length <= opts.maxLines, "line array grew to " + priv.resp.length);
-        must(engine.lastUnexpected.length <= 40, "lastUnexpected holds " + engine.lastUnexpected.length);
+        must(at.partial.length <= LINE_MAX_CHARS, "reader holds " + at.partial.length);
+        must(at.qLen >= 0 && at.qLen <= AtLimit.QUEUE, "queue " + at.qLen);
+        must(priv.qRow.length === AtLimit.QUEUE, "queue array has " + priv.qRow.length);
+        must(at.resp.length === AtLimit.MAX_LINES, "line array has " + at.resp.length);
+        must(at.lastUnexpected.length <= 40, "lastUnexpected holds " + at.lastUnexpected.length);
       };
       let tag = 0;
       const accepted: number[] = [];
+      const withdrawn = new Set<number>();
+      /** Accepted, not yet reported and not withdrawn: in flight or queued. */
+      const pending = () => accepted.filter((t) => !results.has(t) && !withdrawn.has(t));
       for (const s of v.steps) {
-        if ("feed" in s) for (const c of chunk(s.feed, v.sizes)) engine.feed(c);
+        if ("feed" in s) for (const c of chunk(s.feed, v.sizes)) at.feed(c);
         else if ("send" in s) {
-          if (engine.send(s.text, s.send, ++tag)) accepted.push(tag);
+          if (at.send(s.send + s.text, ++tag)) accepted.push(tag);
         } else if ("advance" in s) clock.advance(s.advance);
-        else if ("cancel" in s) engine.cancelAll();
-        else engine.moduleReset();
+        else if ("withdraw" in s) {
+          for (const t of pending()) withdrawn.add(t);
+          at.cancelled = at.inFlight;
+          at.qLen = 0;
+          bump(counters, "withdrawals");
+        } else {
+          if (s.reset === 2) for (const t of pending()) withdrawn.add(t);
+          else if (s.reset === 1 && at.inFlight) withdrawn.add(priv.tag);
+          at.reset(s.reset);
+          bump(counters, "reset" + s.reset);
+        }
         bounded();
       }
-      // The garbage stops: its line in progress ends, and every timeout and guard runs out.
-      engine.feed("\r\n");
-      clock.advance(2 * 5000 * (opts.queueCapacity + 2) + 1000);
-      must(!engine.busy(), "still busy after every timeout");
-      for (const t of accepted) must((results.get(t) || []).length === 1, "command " + t + " got " + (results.get(t) || []).length + " results");
+      // The garbage stops: its line in progress ends, and every timeout and hold runs out.
+      at.feed("\r\n");
+      clock.advance(2 * 5000 * (AtLimit.QUEUE + 2) + 1000);
+      must(!at.busy(), "still busy after every timeout");
+      for (const t of accepted) {
+        const n = (results.get(t) || []).length;
+        must(n === (withdrawn.has(t) ? 0 : 1), "command " + t + (withdrawn.has(t) ? " (withdrawn)" : "") + " got " + n + " results");
+      }
+      for (const t of results.keys()) must(accepted.indexOf(t) >= 0, "a result for command " + t + ", never accepted");
       // A normal exchange now gets its proper result, whatever came before.
       const before = writes.length;
-      must(engine.send("AT+CSQ", { prefix: "+CSQ:", timeoutMs: 3000, flags: 0 }, FINAL_TAG), "queue refused the command after the garbage");
+      must(at.send(Net.CSQ, FINAL_TAG), "queue refused the command after the garbage");
       must(writes.length === before + 1 && writes[before] === "AT+CSQ\r", "AT+CSQ not written");
-      for (const c of chunk("\r\n+CSQ: 20,0\r\n\r\nOK\r\n", v.endSizes)) engine.feed(c);
+      for (const c of chunk("\r\n+CSQ: 20,0\r\n\r\nOK\r\n", v.endSizes)) at.feed(c);
       const r = results.get(FINAL_TAG) || [];
       must(r.length === 1 && r[0] === AT_OK && finalLine === "+CSQ: 20,0", "normal command after the garbage: results " + JSON.stringify(r) + ", line " + JSON.stringify(finalLine));
       bounded();
       bump(counters, "commands", accepted.length + 1);
+      bump(counters, "withdrawn", withdrawn.size);
       bump(counters, "urcs", urcs);
-      bump(counters, "unexpected", engine.stats.unexpected);
-      bump(counters, "overflows", engine.overflows());
-      bump(counters, "timeouts", engine.stats.timeouts);
+      bump(counters, "unexpected", at.unexpected);
+      bump(counters, "overflows", at.overflows);
+      bump(counters, "noise", at.noise);
+      bump(counters, "timeouts", at.timeouts);
+      bump(counters, "wakeResends", at.wakeResends);
+      bump(counters, "strayOk", at.strayOk);
     },
     cases,
     seed,

@@ -191,12 +191,23 @@ export class At {
     if (level === 2) {
       this.clock.clearTimeout(this.guardTimer);
       this.guardTimer = 0;
-      this.qLen = 0;
+      this.withdraw();
     }
     if (level > 0 && this.inFlight) {
       this.cancelled = 1;
       this.finish(AT_CANCELLED, 0);
     }
+  }
+
+  /**
+   * The owner no longer wants what it sent: the command in flight will not report (the module still
+   * owes its answer, so nothing new goes out before it comes or times out), and the waiting ones are
+   * dropped, their rows let go (a SEND row holds a kilobyte of hex).
+   */
+  withdraw(): void {
+    this.cancelled = this.inFlight;
+    this.qLen = 0;
+    for (let i = 0; i < AtLimit.QUEUE; i++) this.qRow[i] = "";
   }
 
   /** A command is in flight or waiting. */

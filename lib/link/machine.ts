@@ -361,8 +361,7 @@ export class Link implements AtOwner {
     ev.type = EV_LEAVE;
     this.handler(this);
     for (let i = 0; i < T_SUPERVISOR; i++) this.clearTimer(i);
-    this.at.cancelled = this.at.inFlight; // withdraw the state's commands: none will report
-    this.at.qLen = 0;
+    this.at.withdraw(); // the state's commands: none will report
     if (CFG.modem.pwrkeyPin !== null) this.ports.pins.pwrkey(false); // no state keeps PWRKEY asserted past its end
     this.epoch = (this.epoch + 1) & 0xffff;
     this.state = next;

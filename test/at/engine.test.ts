@@ -460,11 +460,9 @@ describe("At: withdrawal and reset", () => {
     expect(h.done.map((d) => d.tag)).toEqual([1]);
   });
 
-  // BUG (lib/at/engine.ts reset): reset(2) drops the queue by setting qLen = 0 but leaves the dropped rows
-  // in qRow, so a queued AT+CTM2MSEND row (~1,050 characters, ~105 JsVars) stays referenced until the ring
-  // reuses its slot; finish() lets go of its lines for exactly this reason. Flip to `it` once reset(2)
-  // clears the slots it drops.
-  it.fails("reset(2) lets go of the rows it drops (one may be a 1,000-character AT+CTM2MSEND)", () => {
+  // Found by this test: reset(2) once dropped the queue by setting qLen = 0 and left the rows in qRow, so
+  // a queued AT+CTM2MSEND row (~1,050 characters, ~105 JsVars) stayed referenced until the ring reused it.
+  it("reset(2) lets go of the rows it drops (one may be a 1,000-character AT+CTM2MSEND)", () => {
     const h = makeAt();
     h.at.send(Net.CSQ, 1);
     h.at.send(row("+CTM2MSEND:", "AT+CTM2MSEND=" + "0a".repeat(512) + ",0", 10000), 2);

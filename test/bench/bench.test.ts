@@ -1,10 +1,12 @@
 // The benchmark's helpers stay honest: the peer and our engine do the same work on the same input, the
-// JsVar model counts what it says, and the firmware's run-time state does not grow with reports.
+// firmware's run-time state does not grow with reports.
 // (Figures and wall-clock times are printed by `npm run bench`; nothing here asserts a time.)
 import { describe, expect, it } from "vitest";
 import { makeInput, runOurs, runPeer } from "./cpu";
-import { countModuleScope, firmwarePortShapes, loadTimeObjects, walkRuntime } from "./jsvars";
-import { steadyState } from "./protocol";
+import { walkRuntime } from "./walk";
+import { firmwareOnSim, idle } from "./protocol";
+
+const MIN = 60_000;
 
 describe("bench helpers", () => {
   it("ours and the AT-module-style peer see the same results and notices", () => {
@@ -13,27 +15,18 @@ describe("bench helpers", () => {
     expect(input.lines).toBeGreaterThan(4000);
   });
 
-  it("the cost model: objects, properties, elements, strings, functions", () => {
-    const f = function (a: number, b: number) {
-      return a + b;
-    };
-    const c = walkRuntime([{ a: 1, s: "x".repeat(25), arr: [1, 2], f }], new Set());
-    // object 1 + 3 pairs + string 3 + array (1 + 2) + closure (2 + 2 params + 2 scope)
-    expect(c.jsvars).toBe(1 + 4 + 3 + 3 + 6);
-    const m = countModuleScope('(()=>{var a=1,b="hello",c=[1,2];function d(x){}class E{m(y){}}d(a)})();');
-    expect(m).toMatchObject({ bindings: 5, functions: 2, classes: 1 });
-    expect(m.jsvars).toBe(5 + 0 + 1 + 3 + 3 + (3 + 1 + 3));
-  });
-
-  it("the firmware's run-time state after Ready equals the state after 300 more reports", () => {
-    let atReady = 0;
-    const walk = (f: ReturnType<typeof steadyState>["f"]) => {
-      const stop = loadTimeObjects([(f.dev.link as unknown as { table: object }).table]);
-      for (const x of f.ports) stop.add(x);
-      return walkRuntime([f.dev, f.app, ...firmwarePortShapes(2)], stop).jsvars;
-    };
-    const s = steadyState({}, 300, 9, (f) => (atReady = walk(f)));
-    expect(s.reports).toBe(300);
-    expect(walk(s.f)).toBe(atReady);
+  it("the firmware's run-time state once settled (identity read) equals the state after 300 more reports", () => {
+    const f = firmwareOnSim({}, 9);
+    const walk = () => walkRuntime([f.dev, f.app], new Set(f.ports)).units;
+    // The IMEI and IMSI are read once, a minute into Ready after a delivery: settled means after that.
+    f.clock.runUntil(() => idle(f.dev) && f.dev.link.info.imsi !== "", 60 * MIN);
+    // ...and one report more, so both walks see the same transient fields (the last command and event).
+    const d1 = f.delivered();
+    f.clock.runUntil(() => f.delivered() > d1 && idle(f.dev), 60 * MIN);
+    const settled = walk();
+    const d0 = f.delivered();
+    f.clock.runUntil(() => f.delivered() - d0 >= 300 && idle(f.dev), 300 * f.cfg.app.reportIntervalS * 2000);
+    expect(f.delivered() - d0).toBeGreaterThanOrEqual(300);
+    expect(walk()).toBe(settled);
   });
 });

@@ -7,7 +7,8 @@
 import { Device } from "../../lib/device";
 import { LOG_WARN, type Log } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
-import { APP_PROFILE, RSP_COMMAND_ERROR, SVC_TELEMETRY } from "../../firmware/profile";
+import { APP_PROFILE, appProfile, RSP_COMMAND_ERROR, SVC_TELEMETRY } from "../../firmware/profile";
+import { S_READY } from "../../lib/link/states";
 import { decodeFrame } from "../../lib/aep/codec";
 import { makeDeviceRig, testConfig } from "../device/rig";
 import { Rng } from "../sim/rng";
@@ -33,21 +34,24 @@ export function firmwareOnSim(config: unknown, seed: number) {
   const store = new MemoryStore();
   const rng = new Rng(seed);
   const log: Log = { level: LOG_WARN, write() {} };
-  let app: SampleApp | undefined;
   let delivered = 0;
-  const dev = new Device({ uart, clock, pins: { pwrkey() {}, status: () => -1 }, log, random: () => rng.next(), store }, cfg, APP_PROFILE, RSP_COMMAND_ERROR, {
-    onStateChange(from, to, reason) {
-      if (app) app.onStateChange(from, to, reason);
-    },
-    onDelivered() {
-      delivered++;
-    },
-  });
-  app = new SampleApp(dev, { clock, store, log, temperatureC: () => NaN }, cfg.app.reportIntervalS);
-  uart.attach((c) => dev.feed(c));
-  app.start(true);
-  dev.start();
+  const app = new SampleApp({ clock, store, log, temperatureC: undefined, memory: () => ({ usage: 0, total: 0, free: 0 }) }, cfg.app.reportIntervalS, 0);
+  // main.ts hands the app itself to the Device as its listener; counting deliveries needs a wrapper here.
+  const linkDelivered = app.linkDelivered.bind(app);
+  app.linkDelivered = () => {
+    delivered++;
+    linkDelivered();
+  };
+  const dev = new Device({ uart, clock, pins: { pwrkey() {}, status: () => -1 }, log, random: () => rng.next(), store }, appProfile, RSP_COMMAND_ERROR, app);
+  uart.attach((c) => dev.link.at.feed(c));
+  app.start(dev, true);
+  dev.start(false, -1);
   return { cfg, clock, uart, sim, store, dev, app, log, delivered: () => delivered, ports: [clock, uart, sim, store, log] as unknown[] };
+}
+
+/** Ready, nothing queued, nothing on its way. */
+export function idle(dev: Device): boolean {
+  return dev.link.state === S_READY && dev.outbox.size() === 0 && !dev.link.up.busy();
 }
 
 export interface ColdBoot {
@@ -88,12 +92,12 @@ function byName(writes: string[]): Record<string, number> {
 /** Steady state from Ready: `reports` confirmed reports, AT commands and flash traffic per report. */
 export function steadyState(config: unknown, reports: number, seed: number, atReady?: (f: ReturnType<typeof firmwareOnSim>) => void) {
   const f = firmwareOnSim(config, seed);
-  f.clock.runUntil(() => f.dev.isReady() && f.dev.outbox.size() === 0 && !f.dev.uplink.inFlight(), 30 * MIN);
+  f.clock.runUntil(() => idle(f.dev), 30 * MIN);
   if (atReady) atReady(f);
   const at0 = atCount(f.uart);
   const d0 = f.delivered();
   f.store.resetCounters();
-  f.clock.runUntil(() => f.delivered() - d0 >= reports && f.dev.outbox.size() === 0 && !f.dev.uplink.inFlight(), reports * f.cfg.app.reportIntervalS * 1000 * 2);
+  f.clock.runUntil(() => f.delivered() - d0 >= reports && idle(f.dev), reports * f.cfg.app.reportIntervalS * 1000 * 2);
   const n = f.delivered() - d0;
   const names = byName(f.uart.writes.slice(at0));
   return {
@@ -122,7 +126,7 @@ export interface PsmWake {
  */
 export function psmWake(seed: number): PsmWake {
   const r = makeDeviceRig({ seed, config: { network: { psm: { enabled: true, tauS: 3600, activeS: 20 } }, aep: { autoTau: 2 }, app: { reportIntervalS: 900 } } });
-  r.clock.runUntil(() => r.device.idle(), 30 * MIN);
+  r.clock.runUntil(() => idle(r.device), 30 * MIN);
   r.stopReports();
   r.device.link.halt();
   r.clock.advance(10 * MIN);

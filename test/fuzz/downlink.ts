@@ -200,6 +200,7 @@ export function downlinkDevice(): { device: Device; queued: { hex: string; prio:
       linkState() {},
       linkDelivered() {},
       linkDropped() {},
+      linkRequeued() {},
       command(serviceId: number, values: FieldValues, taskId: number) {
         calls.push(taskId);
         return handlerAnswer(serviceId, values);

@@ -36,8 +36,10 @@ describe("link under random fault schedules", () => {
         expect(r.sim.summary().violations, why).toEqual([]);
         expect(r.leakedTimers, why).toBe(0);
         expect(recoveryMs, why).toBeGreaterThanOrEqual(0);
-        // Delivered, or set aside after three RSTs (logged, counted, reported): never silently lost.
-        expect([...r.delivered, ...r.dropped].sort((a, b) => a - b), why).toEqual(r.produced);
+        // Delivered, or set aside after RSTs (logged, counted, reported): never silently lost. A frame
+        // moved behind the queue lives on as its copy.
+        const moved = new Set(r.requeued.map((x) => x[0]));
+        expect([...r.delivered, ...r.dropped].sort((a, b) => a - b), why).toEqual(r.produced.filter((s) => !moved.has(s)));
         expect(r.device.link.stats.exceptions, why).toBe(0);
       }),
       { numRuns: Number(process.env.LINK_PROPERTY_RUNS ?? 25) },

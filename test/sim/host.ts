@@ -4,7 +4,7 @@
 // correct enough that each scenario's effect shows in the simulator's transcript and summary.
 
 import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, AT_F_WAKE } from "../support/at-compat";
-import { AT_CTM2M_ERROR, AT_ERROR, AT_OK, AT_TIMEOUT, atResultText } from "../../lib/at/result";
+import { AT_EXTRA_ERROR as AT_CTM2M_ERROR, AT_ERROR, AT_OK, AT_TIMEOUT, atResultText } from "../../lib/at/result";
 import type { Clock } from "../../lib/ports";
 import type { UartStub } from "../support/uart-stub";
 

@@ -4,7 +4,9 @@
 // shared platform — produced exactly as the sheet says, line by line (bench) or through the AtEngine.
 
 import { describe, expect, it } from "vitest";
-import { AtEngine, AT_ENGINE_DEFAULTS } from "../../lib/at/engine";
+import { At } from "../../lib/at/engine";
+import { Aep } from "../../lib/aep/ctm2m";
+import { CTM2M_STRAY_OK_MS } from "../../lib/aep/codes";
 import { AT_OK } from "../../lib/at/result";
 import { FakeClock } from "../support/fake-clock";
 import { UartStub } from "../support/uart-stub";
@@ -73,15 +75,17 @@ describe("sim: a SEND confirmation before the SEND's OK", () => {
     const sim = new Sim7020({ clock, output: () => {}, seed: 3, autoBaud: false, sendConfirm: "beforeOk" });
     attachToStub(sim, uart);
     const events: string[] = [];
-    const engine = new AtEngine(uart, clock, [{ prefix: "+CTM2M:", handler: (l) => events.push("urc " + l) }], { atDone: (_t, code) => events.push("done " + code + " " + engine.line(0)), atEcho: () => {} }, AT_ENGINE_DEFAULTS);
+    const owner = { atDone: (_t: number, code: number) => events.push("done " + code + " " + engine.resp[0]), atEcho: () => {} };
+    const urc = (_o: unknown, l: string) => (l.startsWith("+CTM2M:") ? (events.push("urc " + l), true) : false);
+    const engine: At = new At(uart, clock, owner, urc, Aep.FINAL, CTM2M_STRAY_OK_MS);
     uart.attach((c) => engine.feed(c));
     clock.runUntil(() => sim.state().attached, 20000);
     for (const cmd of ["ATE0", NOTE_INIT, "AT+CTM2MREG"]) {
-      engine.send(cmd, { prefix: "", timeoutMs: 5000, flags: 0 }, 0);
+      engine.send("|5000|0|" + cmd, 0);
       clock.advance(4000);
     }
     events.splice(0);
-    engine.send("AT+CTM2MSEND=" + HEX + ",0", { prefix: "+CTM2MSEND:", timeoutMs: 5000, flags: 0 }, 1);
+    engine.send("+CTM2MSEND:|5000|0|AT+CTM2MSEND=" + HEX + ",0", 1);
     clock.advance(500);
     expect(events).toEqual([expect.stringMatching(/^urc \+CTM2M: send,0,\d+$/), expect.stringMatching(new RegExp("^done " + AT_OK + " \\+CTM2MSEND: \\d+$"))]);
   });

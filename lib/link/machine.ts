@@ -18,7 +18,7 @@ import { POWER_CYCLE_AFTER, REG_GUARD_BURST, REG_GUARD_EVERY_MS, RESTART_AFTER }
 import { S_APN_FIX, S_AWAIT_SIM, S_BOOT_WAIT, S_DEREGISTERING, S_OFF, S_OFF_WAIT, S_PAUSED, S_POWER_OFF, S_POWER_ON, S_QUIET, S_READY, S_RESETTING, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stateName } from "./states";
 import type { LinkStats } from "./stats";
 import { urcLine } from "./urc";
-import { UpLimit, Uplink, type UplinkQueue } from "./uplink";
+import { UpCmd, UpLimit, Uplink, type UplinkQueue } from "./uplink";
 import { Net } from "../sim7020/rows";
 
 /** Boot lines of one reboot (RDY, +CFUN: 1, +CPIN: READY, *MATREADY) arrive within this window. */
@@ -411,7 +411,7 @@ export class Link implements AtOwner {
     // With power saving on, the module dozes a few seconds after the last UART traffic (or sleeps after
     // ENTER PSM), and the first characters then only wake it: the command would be lost. Outside the data
     // path (which wakes the module itself) put a wake AT first, resent once on silence.
-    if (CFG.network.psm.enabled && row !== Net.AT && !at.inFlight && at.qLen === 0 && (this.info.asleep || at.lastRxMs < 0 || this.now() - at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
+    if (CFG.network.psm.enabled && cmd < UpCmd.SEND && row !== Net.AT && !at.inFlight && at.qLen === 0 && (this.info.asleep || at.lastRxMs < 0 || this.now() - at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
       at.send(Net.AT, (this.epoch << 8) | Mech.CMD_PRE_WAKE);
     }
     const ok = at.send(row, (this.epoch << 8) | cmd);

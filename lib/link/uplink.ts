@@ -8,7 +8,7 @@
 // it is in PSM and PWRKEY is wired, else a bare AT (the first characters only wake an auto-sleeping
 // UART); a module in true PSM without PWRKEY is waited for (it wakes on its own TAU), never escalated.
 
-import { AT_OK, atResultText } from "../at/result";
+import { AT_OK, AT_TIMEOUT, atResultText } from "../at/result";
 import { afterPrefix, intField } from "../at/fields";
 import { AT_CTM2M_ERROR, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, CE_NOT_READY, CE_ODD_LENGTH, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_TOO_LONG, SEND_OK, SEND_RST, SEND_TIMEOUT } from "../aep/codes";
 import { Aep, ctm2mText } from "../aep/ctm2m";
@@ -67,6 +67,11 @@ const enum Phase {
   BACKING_OFF = 5,
   /** In true PSM without PWRKEY: waiting for the module's own wake. */
   ASLEEP = 6,
+}
+
+const enum UpRow {
+  /** The wake probe: no resend, a short wait (an awake module answers AT in milliseconds). */
+  WAKE = "|300|0|AT",
 }
 
 export const enum UpLimit {
@@ -128,6 +133,8 @@ export class Uplink {
    * delivered since: then that frame, RST again, is the bad one, not the platform.
    */
   private asideSeq: number;
+  /** 2 while the quick wake AT is out, 1 while the send goes out right after it went unanswered (resume). */
+  private woke: number;
   private asideProven: number;
   /** Message ids used for the head frame, a ring. */
   private ids: number[];
@@ -153,6 +160,7 @@ export class Uplink {
     this.tries = 0;
     this.rsts = 0;
     this.asideSeq = -1;
+    this.woke = 0;
     this.asideProven = 0;
     this.ids = [-1, -1];
     this.idNext = 0;
@@ -200,7 +208,7 @@ export class Uplink {
     }
     // With power saving the module dozes after about 5 s without UART traffic (or sleeps: ENTER PSM), and
     // then the first command only wakes it.
-    if (CFG.network.psm.enabled && (m.info.asleep || m.at.lastRxMs < 0 || m.now() - m.at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
+    if (CFG.network.psm.enabled && this.woke !== 1 && (m.info.asleep || m.at.lastRxMs < 0 || m.now() - m.at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
       if (m.info.asleep && CFG.modem.pwrkeyPin !== null) {
         // True PSM: the UART is dead; only PWRKEY (or the TAU timer) wakes the module.
         this.phase = Phase.PULSING;
@@ -209,9 +217,14 @@ export class Uplink {
         m.setTimer(T_DATA, UpLimit.WAKE_PULSE_MS);
         return;
       }
-      // A dozing module only wakes on the first characters: wake it with AT (safe to repeat), not the send.
+      // A dozing module only wakes on the first characters: wake it with an AT (safe to repeat), not the
+      // send. Answered: it was awake. Unanswered: those characters woke it, and the send follows at once
+      // (the manual asks for 100 ms) - one command per wake, not the two an AT sent twice would cost.
+      // Only after ENTER PSM: a module merely idle may be awake and slow, and must not get the send on
+      // top of an AT it is still answering - it gets the AT that is resent once on silence instead.
       this.phase = Phase.WAKING;
-      m.send(Net.AT, UpCmd.WAKE);
+      this.woke = m.info.asleep ? 2 : 0;
+      m.send(m.info.asleep ? UpRow.WAKE : Net.AT, UpCmd.WAKE);
       return;
     }
     this.phase = Phase.SENDING;
@@ -223,6 +236,20 @@ export class Uplink {
     m.send(Aep.SEND + e.hex + "," + e.mode, UpCmd.SEND);
   }
 
+  /** True PSM without PWRKEY: wait for the module's own wake (TAU); a sleeping module is not a failure. */
+  private sleeping(m: Link): number {
+    if (!m.info.asleep) m.log(LOG_INFO, "module asleep (PSM): uplinks wait for its own wake");
+    m.info.asleep = true;
+    this.phase = Phase.ASLEEP;
+    if (this.asleepSinceMs < 0) this.asleepSinceMs = m.now();
+    if (m.now() - this.asleepSinceMs > CFG.network.psm.tauS * 1500 + UpLimit.ASLEEP_PROBE_MS) {
+      this.asleepSinceMs = -1;
+      return Dp.MODULE_LOST;
+    }
+    m.setTimer(T_DATA, UpLimit.ASLEEP_PROBE_MS);
+    return Dp.NONE;
+  }
+
   /** A command of the data path finished. */
   onAt(m: Link): number {
     const ev = m.ev;
@@ -232,21 +259,19 @@ export class Uplink {
       m.clearTimer(T_DATA);
       if (ev.code === AT_OK) {
         m.info.asleep = false;
+        this.woke = 0;
         this.resume(m);
         return Dp.NONE;
       }
       if (CFG.modem.pwrkeyPin === null) {
-        // Silent twice: true PSM. Wait for its own wake (TAU): a sleeping module is not a failure.
-        if (!m.info.asleep) m.log(LOG_INFO, "module asleep (PSM): uplinks wait for its own wake");
-        m.info.asleep = true;
-        this.phase = Phase.ASLEEP;
-        if (this.asleepSinceMs < 0) this.asleepSinceMs = m.now();
-        if (m.now() - this.asleepSinceMs > CFG.network.psm.tauS * 1500 + UpLimit.ASLEEP_PROBE_MS) {
-          this.asleepSinceMs = -1;
-          return Dp.MODULE_LOST;
+        if (this.woke === 2 && this.asleepSinceMs < 0) {
+          // The quick wake AT went unanswered: the module was in PSM and those characters woke it. Send now.
+          this.woke = 1;
+          this.resume(m);
+          return Dp.NONE;
         }
-        m.setTimer(T_DATA, UpLimit.ASLEEP_PROBE_MS);
-        return Dp.NONE;
+        // Silent twice (or a probe while it sleeps): true PSM.
+        return this.sleeping(m);
       }
       if (!m.info.asleep) {
         // It went to sleep without telling us (a lost ENTER PSM): pulse.
@@ -258,6 +283,18 @@ export class Uplink {
       return this.failed(m, false);
     }
     if (ev.id !== UpCmd.SEND || this.phase !== Phase.SENDING) return Dp.NONE;
+    if (this.woke) {
+      this.woke = 0;
+      if (ev.code === AT_TIMEOUT) {
+        // Not even the send after a wake was answered: the UART is dead, the module is in true PSM (a
+        // lost ENTER PSM). It never saw the frame. With PWRKEY: pulse; without: wait for its own wake.
+        this.phase = Phase.IDLE;
+        if (CFG.modem.pwrkeyPin === null) return this.sleeping(m);
+        m.info.asleep = true;
+        this.resume(m);
+        return Dp.NONE;
+      }
+    }
     if (this.abandon) {
       // The frame was confirmed through an earlier message id while this resend was on its way.
       this.abandon = 0;

@@ -37,6 +37,11 @@ export interface BuildResult {
   config?: FirmwareConfig;
   /** Configuration trade-offs worth knowing (the build goes on). */
   warnings?: string[];
+  /**
+   * The property names the build shortened: source name -> name in the bundle (also written beside the
+   * bundle as <out>.names.json, for inspecting a board from its console at log level 3).
+   */
+  names?: Record<string, string>;
 }
 
 export async function loadConfigFile(file: string): Promise<unknown> {
@@ -98,10 +103,12 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
 
   let code: string;
   let metafile: Metafile;
+  const names: Record<string, string> = {};
   try {
-    const r = await build({ ...espruinoEsbuildOptions(entry, define, true), ...mangleOptions([appProfile()]) });
+    const r = await build({ ...espruinoEsbuildOptions(entry, define, true), ...mangleOptions([appProfile()]), mangleCache: {} });
     code = r.outputFiles![0].text;
     metafile = r.metafile!;
+    for (const [k, v] of Object.entries(r.mangleCache ?? {})) if (typeof v === "string") names[k] = v;
   } catch (e) {
     const errs = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
     if (errs && errs.length)
@@ -128,9 +135,10 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   const outFile = path.resolve(opts.outFile ?? DEFAULT_OUT);
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, code);
+  writeFileSync(outFile.replace(/\.js$/, "") + ".names.json", JSON.stringify(names, null, 1) + "\n");
   const bytes = Buffer.byteLength(code);
   const gzipBytes = gzipSync(code, { level: 9 }).length;
-  return { ok: true, errors: [], outFile, bytes, gzipBytes, config, warnings: checked.warnings };
+  return { ok: true, errors: [], outFile, bytes, gzipBytes, config, warnings: checked.warnings, names };
 }
 
 export function sizeLine(r: BuildResult): string {

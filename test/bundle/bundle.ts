@@ -17,13 +17,15 @@ export interface TestBundle {
   config: FirmwareConfig;
   bytes: number;
   gzipBytes: number;
+  /** Source property name -> its name in the bundle (the build mangles them). */
+  names: Record<string, string>;
 }
 
 export async function buildTestBundle(config: unknown): Promise<TestBundle> {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "fw-bundle-")), "firmware.js");
   const r = await buildFirmware({ config, outFile: file, env: {} });
   if (!r.ok) throw new Error("bundle build failed:\n" + r.errors.join("\n"));
-  return { code: readFileSync(file, "utf8"), file, config: r.config as FirmwareConfig, bytes: r.bytes as number, gzipBytes: r.gzipBytes as number };
+  return { code: readFileSync(file, "utf8"), file, config: r.config as FirmwareConfig, bytes: r.bytes as number, gzipBytes: r.gzipBytes as number, names: r.names ?? {} };
 }
 
 /** Frames the simulated platform confirmed, decoded with the sample profile (undecodable ones dropped). */

@@ -37,6 +37,8 @@ export interface BoardHooks {
   pins: { [name: string]: PinWire };
   temperatureC: number;
   memory: MemoryFigures;
+  /** process.env.VERSION: the interpreter's version string ("2v29.1" ...). */
+  version: string;
   watchdogEnable(timeoutS: number, auto: boolean | undefined): void;
   watchdogKick(): void;
   /** ESP32 object present (deep sleep); absent by default, as on the Linux build and other boards. */
@@ -199,8 +201,8 @@ export function makeBoard(h: BoardHooks): { globals: Record<string, unknown>; in
     reboot: () => h.reset("E.reboot()"),
   };
   g.process = {
-    version: "2v29",
-    env: { VERSION: "2v29", BOARD: h.esp32 ? "ESP32" : "SANDBOX" },
+    version: h.version,
+    env: { VERSION: h.version, BOARD: h.esp32 ? "ESP32" : "SANDBOX" },
     // Fixed figures, not a measurement: see SandboxOptions.memory for where they come from.
     memory: () => h.data({ free: h.memory.total - h.memory.usage, usage: h.memory.usage, total: h.memory.total, history: 0, gc: 0, gctime: 0, estimate: true }),
     on: () => {},

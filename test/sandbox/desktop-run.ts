@@ -33,6 +33,8 @@ export interface DesktopRunOptions {
   trace?: (e: TranscriptEntry) => void;
   esp32?: boolean;
   temperatureC?: number;
+  /** process.env.VERSION inside (the sandbox's default: the shared interpreter's 2v29.277). */
+  version?: string;
   /** Keep at most this many log lines (default 20000; the oldest go first). */
   keepLines?: number;
 }
@@ -75,6 +77,7 @@ export function startDesktopRun(o: DesktopRunOptions): DesktopRun {
     epochMs: SANDBOX_EPOCH_MS,
     esp32: o.esp32,
     temperatureC: o.temperatureC,
+    version: o.version,
     random: seededRandom(seed * 7919 + 17),
     onEvent: o.onEvent,
     onLog(line, boot) {

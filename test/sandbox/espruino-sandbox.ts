@@ -50,6 +50,11 @@ export interface SandboxOptions {
   /** Provide the ESP32 object (deep sleep: the instance ends, a new one boots after the sleep). */
   esp32?: boolean;
   memory?: MemoryFigures;
+  /**
+   * process.env.VERSION. Default "2v29.277", the build ../shared/tools/espruino reports; the releases
+   * 2v26..2v29 (no ".N") are the ones the firmware's interpreter guard refuses on an ESP32.
+   */
+  version?: string;
   /** Math.random inside; seeded by default so a run is reproducible. */
   random?: () => number;
   /** A watchdog bite resets the MCU (default true, as on the device); false only records it. */
@@ -172,6 +177,7 @@ export class EspruinoSandbox {
       pins: this.o.pins ?? {},
       temperatureC: this.o.temperatureC ?? 25,
       memory: this.o.memory ?? DEFAULT_MEMORY,
+      version: this.o.version ?? "2v29.277",
       watchdogEnable: (t, auto) => this.watchdog.enable(t, auto, boot),
       watchdogKick: () => this.watchdog.kick(),
       esp32: this.o.esp32 === true,

@@ -32,11 +32,20 @@ const enum C {
 }
 
 /**
- * Leave Ready to recover the session. The first recovery since the last delivery goes at once; the
- * next ones wait the retry table's delay (which only a delivery resets), so a fault that survives a
- * successful registration cannot loop at full speed.
+ * What the data path (or a session notice) asks for. Recovering leaves Ready: the first recovery since
+ * the last delivery goes at once; the next ones wait the retry table's delay (which only a delivery
+ * resets), so a fault that survives a successful registration cannot loop at full speed.
  */
-function recover(m: Link, next: number, opt: number, why: string): void {
+function act(m: Link, dp: number, why: string): void {
+  if (dp === Dp.NONE) return;
+  if (dp === Dp.PAUSE) return pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
+  if (dp === Dp.MODULE_LOST) {
+    m.cause("silent");
+    return m.fail("module silent far longer than its TAU", false, S_SYNC, 0);
+  }
+  // REREGISTER, CHECK_SESSION: ask the module (RegCheck); RESTART_SESSION: DEREG first, then REG.
+  const next = dp === Dp.RESTART_SESSION ? S_DEREGISTERING : S_REG_CHECK;
+  const opt = dp === Dp.RESTART_SESSION ? S_REGISTERING : 0;
   m.stats.recoveries++;
   const sp = why.indexOf(" ");
   m.cause(sp > 0 ? why.substring(0, sp) : why);
@@ -44,18 +53,6 @@ function recover(m: Link, next: number, opt: number, why: string): void {
     m.failures = 1;
     m.go(next, why, opt);
   } else m.retry(next, why, false, opt, -1);
-}
-
-/** What the data path asked for. */
-function act(m: Link, dp: number, why: string): void {
-  if (dp === Dp.NONE) return;
-  if (dp === Dp.PAUSE) pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
-  else if (dp === Dp.REREGISTER || dp === Dp.CHECK_SESSION) recover(m, S_REG_CHECK, 0, why);
-  else if (dp === Dp.RESTART_SESSION) recover(m, S_DEREGISTERING, S_REGISTERING, why);
-  else if (dp === Dp.MODULE_LOST) {
-    m.cause("silent");
-    m.fail("module silent far longer than its TAU", false, S_SYNC, 0);
-  }
 }
 
 export function ready(m: Link): void {
@@ -96,7 +93,7 @@ export function ready(m: Link): void {
       const s = ev.code;
       switch (ev.id) {
         case OP_SEND:
-          act(m, m.up.onNotice(m), "send," + s + ": session gone or unusable");
+          act(m, m.up.event(m), "send," + s + ": session gone or unusable");
           // Once per MCU boot (not after a deep-sleep wake), out of the bring-up path (a minute into
           // Ready, after a delivery, when nothing else is going on): the queries that only feed the log.
           if (s === SEND_OK && !m.infoAsked && m.state === S_READY && m.now() - m.t0 >= 60000 && !m.up.busy() && !m.at.busy()) {
@@ -107,23 +104,23 @@ export function ready(m: Link): void {
           }
           return;
         case OP_LWSTATUS:
-          recover(m, S_DEREGISTERING, S_REGISTERING, "lwstatus," + s + ": session unusable");
+          act(m, Dp.RESTART_SESSION, "lwstatus," + s + ": session unusable");
           return;
         case OP_PING:
-          if (s !== 0) recover(m, S_REG_CHECK, 0, "ping," + s + ": lifetime update failed");
+          if (s !== 0) act(m, Dp.REREGISTER, "ping," + s + ": lifetime update failed");
           return;
         case OP_UPDATE:
-          if (s === 13 || s === 14) recover(m, S_REG_CHECK, 0, "update," + s + ": not registered");
+          if (s === 13 || s === 14) act(m, Dp.REREGISTER, "update," + s + ": not registered");
           return;
         case OP_DEREG:
-          recover(m, S_REG_CHECK, 0, "dereg," + s + ": session ended");
+          act(m, Dp.REREGISTER, "dereg," + s + ": session ended");
           return;
         case OP_PLAT:
           // plat,<s>,<disableTimeoutS>,<0 begin|1 end>: a begin with a timeout pauses for that long (until
           // the end notice); plat,0 alone drops the session; plat,1 alone is a firmware push.
           if (ev.d2 === 1) return;
           if (ev.d1 > 0) pause(m, ev.d1, "plat," + s + ": platform disables the device for " + ev.d1 + " s");
-          else if (s === 0) recover(m, S_REG_CHECK, 0, "plat,0: platform disconnected");
+          else if (s === 0) act(m, Dp.REREGISTER, "plat,0: platform disconnected");
           else pause(m, Session.PAUSE_DEFAULT_S, "plat," + s + ": firmware download");
           return;
         case OP_PSM:
@@ -133,7 +130,7 @@ export function ready(m: Link): void {
       return;
     }
     case EV_TIMER:
-      if (ev.id === T_DATA) act(m, m.up.onTimer(m), "uplinks keep failing: session unusable");
+      if (ev.id === T_DATA) act(m, m.up.event(m), "uplinks keep failing: session unusable");
       else if (ev.id === T_STATE) {
         // Local queries only (no radio traffic): fresh rssi for the reports, and a session check.
         m.setTimer(T_STATE, Ready.CHECK_MS);
@@ -152,7 +149,7 @@ export function ready(m: Link): void {
   switch (ev.id) {
     case UpCmd.SEND:
     case UpCmd.WAKE:
-      act(m, m.up.onAt(m), "send refused: " + atResultText(ev.code, ev.err));
+      act(m, m.up.event(m), "send refused: " + atResultText(ev.code, ev.err));
       return;
     case C.UPDATE:
       if (ok) m.updateDone = 1;
@@ -163,7 +160,7 @@ export function ready(m: Link): void {
       return;
     case C.REG_READ: {
       const st = ok ? intField(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0) : -1;
-      if (st >= 0 && st !== REG_STATE_OBSERVED) recover(m, S_REG_CHECK, 0, "session check: state " + st);
+      if (st >= 0 && st !== REG_STATE_OBSERVED) act(m, Dp.REREGISTER, "session check: state " + st);
       return;
     }
     case C.CGSN:

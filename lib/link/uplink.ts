@@ -14,7 +14,7 @@ import { AT_CTM2M_ERROR, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, 
 import { Aep, ctm2mText } from "../aep/ctm2m";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { Net } from "../sim7020/rows";
-import { T_DATA } from "./events";
+import { EV_NOTICE, EV_TIMER, T_DATA } from "./events";
 import type { Link } from "./machine";
 
 /** The outbox as the sender sees it (lib/outbox). */
@@ -250,9 +250,67 @@ export class Uplink {
     return Dp.NONE;
   }
 
-  /** A command of the data path finished. */
-  onAt(m: Link): number {
+  /**
+   * An event for the data path, from Ready: a command of its own finished (EV_AT), a send notice
+   * (EV_NOTICE), or its timer (EV_TIMER, slot T_DATA). What Ready must do comes back (Dp).
+   */
+  event(m: Link): number {
     const ev = m.ev;
+    if (ev.type === EV_NOTICE) {
+      // +CTM2M: send,<status>,<msgid>.
+      const status = m.ev.code;
+      const msgid = m.ev.d1;
+      if (msgid < 0) {
+        this.stats.unknownConfirms++;
+        return Dp.NONE;
+      }
+      if (this.phase === Phase.CONFIRMING && msgid === this.msgid) return this.confirmed(m, status, msgid, false);
+      const head = this.q.head();
+      if (this.ids.indexOf(msgid) >= 0 && head !== undefined && head.seq === this.seq) {
+        // An earlier try of the head frame: its late send,0 delivers it; a late failure changes nothing.
+        return status === SEND_OK ? this.confirmed(m, status, msgid, true) : Dp.NONE;
+      }
+      if (this.phase === Phase.SENDING) {
+        // Perhaps the SEND in flight: its id comes with its OK. Keep it to match then.
+        this.early[this.earlyNext * 2] = msgid;
+        this.early[this.earlyNext * 2 + 1] = status;
+        this.earlyNext = (this.earlyNext + 1) % UpLimit.EARLY;
+        return Dp.NONE;
+      }
+      this.stats.unknownConfirms++;
+      return Dp.NONE;
+    }
+    if (ev.type === EV_TIMER) {
+      switch (this.phase) {
+        case Phase.PULSING:
+          m.ports.pins.pwrkey(false);
+          this.phase = Phase.WAKING;
+          m.setTimer(T_DATA, UpLimit.WAKE_WAIT_MS);
+          return Dp.NONE;
+        case Phase.WAKING:
+          // No word from the module after the pulse: ask it (it may have been awake all along).
+          m.send(Net.AT, UpCmd.WAKE);
+          return Dp.NONE;
+        case Phase.CONFIRMING:
+          this.stats.confirmTimeouts++;
+          m.log(LOG_WARN, "uplink #" + this.seq + ": no confirmation for msgid " + this.msgid + "; sending again");
+          this.phase = Phase.IDLE;
+          if (++this.failStreak >= UpLimit.FAILS_BEFORE_SESSION_RESTART) {
+            this.failStreak = 0;
+            this.restarts++;
+            return Dp.RESTART_SESSION;
+          }
+      }
+      if (this.phase === Phase.ASLEEP) {
+        // A bare AT now and then, in case the notice of its wake was lost.
+        this.phase = Phase.WAKING;
+        m.send(Net.AT, UpCmd.WAKE);
+        return Dp.NONE;
+      }
+      this.phase = Phase.IDLE;
+      this.resume(m);
+      return Dp.NONE;
+    }
     if (ev.id === UpCmd.WAKE) {
       if (this.phase !== Phase.WAKING) return Dp.NONE;
       this.phase = Phase.IDLE;
@@ -341,31 +399,6 @@ export class Uplink {
     return this.failed(m, false);
   }
 
-  /** +CTM2M: send,<status>,<msgid>. */
-  onNotice(m: Link): number {
-    const status = m.ev.code;
-    const msgid = m.ev.d1;
-    if (msgid < 0) {
-      this.stats.unknownConfirms++;
-      return Dp.NONE;
-    }
-    if (this.phase === Phase.CONFIRMING && msgid === this.msgid) return this.confirmed(m, status, msgid, false);
-    const head = this.q.head();
-    if (this.ids.indexOf(msgid) >= 0 && head !== undefined && head.seq === this.seq) {
-      // An earlier try of the head frame: its late send,0 delivers it; a late failure changes nothing.
-      return status === SEND_OK ? this.confirmed(m, status, msgid, true) : Dp.NONE;
-    }
-    if (this.phase === Phase.SENDING) {
-      // Perhaps the SEND in flight: its id comes with its OK. Keep it to match then.
-      this.early[this.earlyNext * 2] = msgid;
-      this.early[this.earlyNext * 2 + 1] = status;
-      this.earlyNext = (this.earlyNext + 1) % UpLimit.EARLY;
-      return Dp.NONE;
-    }
-    this.stats.unknownConfirms++;
-    return Dp.NONE;
-  }
-
   private confirmed(m: Link, status: number, msgid: number, late: boolean): number {
     const seq = this.seq;
     if (status === SEND_OK) {
@@ -402,39 +435,6 @@ export class Uplink {
     }
     m.log(LOG_WARN, "uplink #" + seq + " send," + status + " (" + (status === SEND_TIMEOUT ? "no ACK" : "not sent") + "); retrying");
     return this.failed(m, status === SEND_TIMEOUT);
-  }
-
-  /** Its timer (slot T_DATA) fired. */
-  onTimer(m: Link): number {
-    switch (this.phase) {
-      case Phase.PULSING:
-        m.ports.pins.pwrkey(false);
-        this.phase = Phase.WAKING;
-        m.setTimer(T_DATA, UpLimit.WAKE_WAIT_MS);
-        return Dp.NONE;
-      case Phase.WAKING:
-        // No word from the module after the pulse: ask it (it may have been awake all along).
-        m.send(Net.AT, UpCmd.WAKE);
-        return Dp.NONE;
-      case Phase.CONFIRMING:
-        this.stats.confirmTimeouts++;
-        m.log(LOG_WARN, "uplink #" + this.seq + ": no confirmation for msgid " + this.msgid + "; sending again");
-        this.phase = Phase.IDLE;
-        if (++this.failStreak >= UpLimit.FAILS_BEFORE_SESSION_RESTART) {
-          this.failStreak = 0;
-          this.restarts++;
-          return Dp.RESTART_SESSION;
-        }
-    }
-    if (this.phase === Phase.ASLEEP) {
-      // A bare AT now and then, in case the notice of its wake was lost.
-      this.phase = Phase.WAKING;
-      m.send(Net.AT, UpCmd.WAKE);
-      return Dp.NONE;
-    }
-    this.phase = Phase.IDLE;
-    this.resume(m);
-    return Dp.NONE;
   }
 
   /**

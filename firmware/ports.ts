@@ -94,6 +94,14 @@ export function makeStore(): Store {
         return false; // flash full: the caller keeps the data in RAM and says so
       }
     },
+    writeAt: function (name, data, offset, size) {
+      try {
+        // Espruino throws for a missing file, a write past its end, or bytes already written.
+        return storage.write(name, data, offset, size);
+      } catch (e) {
+        return false;
+      }
+    },
     erase: function (name) {
       storage.erase(name);
     },

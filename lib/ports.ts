@@ -19,11 +19,18 @@ export interface Pins {
   status(): number;
 }
 
-/** A few small named records in flash (Espruino Storage on the device). */
+/** Named files in flash (Espruino Storage on the device). */
 export interface Store {
+  /** The whole file. On the device a memory-mapped view of flash: copy (substring) what you keep. */
   read(name: string): string | undefined;
-  /** Returns false when the write did not happen (flash full). */
+  /** Replace the file. Returns false when the write did not happen (flash full). */
   write(name: string, data: string): boolean;
+  /**
+   * offset 0: create the file `size` bytes long (erased flash, 0xFF, after data), replacing any old one.
+   * offset > 0: write data into the existing file, only over bytes never written since it was created
+   * (flash cannot be rewritten without an erase; Espruino refuses). False when it did not happen.
+   */
+  writeAt(name: string, data: string, offset: number, size: number): boolean;
   erase(name: string): void;
 }
 

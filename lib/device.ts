@@ -62,7 +62,7 @@ export class Device {
     this.profile = profile;
     this.listener = listener;
     this.refused = 0;
-    this.outbox = new Outbox(ports.store, { capacity: cfg.outbox.capacity, policy: cfg.outbox.fullPolicy === "refuse-newest" ? "refuse-newest" : "drop-oldest" });
+    this.outbox = new Outbox(ports.store, { flashBytes: cfg.outbox.flashBytes, policy: cfg.outbox.fullPolicy === "refuse-newest" ? "refuse-newest" : "drop-oldest" });
     const recovered = this.outbox.load();
     const linkListener: LinkListener = {
       onStateChange: function (from, to, reason) {

@@ -15,12 +15,16 @@ import { describe, expect, it } from "vitest";
 import { espruinoEsbuildOptions } from "../../build/build";
 import { gateBundle } from "../../build/gate";
 import { ROOT } from "../../build/paths";
+import { CONFIG_KEYS } from "../../lib/config";
+import { OB_OK, Outbox, PRIO_NORMAL } from "../../lib/outbox/outbox";
+import { MemoryStore } from "../support/memory-store";
 import { SAMPLE_REPORT_HEX } from "../outbox/wear";
 
 const BIN = process.env.ESPRUINO_BIN || path.resolve(ROOT, "..", "shared", "tools", "espruino");
 const HAVE = fs.existsSync(BIN);
 const WHY = HAVE ? "" : " (SKIPPED: no interpreter at $ESPRUINO_BIN or " + BIN + ")";
-const FLASH_BYTES = 65536;
+/** The default budget. */
+const FLASH_BYTES = CONFIG_KEYS.find((k) => k.key === "outbox.flashBytes")!.def as number;
 
 /** Boots the interpreter in dir (with a script, or from .bootcde without one) until a line starting with `marker`, or it exits. */
 function boot(dir: string, script: string | undefined, marker: string, maxS: number): Promise<string[]> {
@@ -72,6 +76,15 @@ describe("the flash outbox on the real Espruino interpreter", () => {
           "reboot with " + empty.queued + " queued: load() " + empty.loadMs.toFixed(1) + " ms; " +
           "JsVars in use after load(): " + full.usageLoaded + " with " + full.queued + " queued, " + empty.usageLoaded + " with " + empty.queued + "; the outbox's own (constructor + load): " + (full.usageLoaded - full.usageBefore) + " / " + (empty.usageLoaded - empty.usageBefore) + "; E.getSizeOf(outbox), its Store port included: " + full.outboxJsVars + " / " + empty.outboxJsVars + "; while filling: " + fill.usage100 + " with 100 queued, " + fill.usageFull + " with " + fill.pushed,
       );
+      // The MemoryStore's model of Storage space (a 32-byte header per file, data rounded up to 4) is
+      // what the interpreter's Storage.getFree() says was taken by the same pushes.
+      const model = new MemoryStore();
+      const ob = new Outbox(model, { flashBytes: FLASH_BYTES, policy: "drop-oldest" });
+      ob.load();
+      let n = 0;
+      while (ob.push(SAMPLE_REPORT_HEX, 0, PRIO_NORMAL) === OB_OK) n++;
+      expect(n).toBe(fill.pushed);
+      expect(fill.storageTaken).toBe(model.allocated);
       expect(fill.phase).toBe("fill");
       expect(fill.queued).toBe(0);
       expect(fill.pushed).toBeGreaterThanOrEqual(1500);

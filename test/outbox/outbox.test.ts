@@ -17,7 +17,7 @@ import {
 } from "../../lib/outbox/outbox";
 import { crc16, readRecord, REC_OVERHEAD } from "../../lib/outbox/record";
 import { MemoryStore } from "../support/memory-store";
-import { flashPerReport, SAMPLE_REPORT_HEX } from "./wear";
+import { DEFAULT_FLASH_BYTES, flashPerReport, SAMPLE_REPORT_HEX } from "./wear";
 
 const CON = 0;
 const NON = 1;
@@ -168,22 +168,27 @@ describe("Outbox: order", () => {
 });
 
 describe("Outbox: the byte budget", () => {
-  it("the default budget: 16 segments of 4 KB, and the sample report fits at least 1,500 times", () => {
+  it("the default budget: 16 segments of 5 KB, and the sample report fits more than a week at 300 s", () => {
     const store = new MemoryStore();
-    const ob = box(store, 65536);
-    expect([ob.nseg, ob.seg, ob.cap]).toEqual([16, 4096, 14 * 4095]);
+    const ob = box(store, DEFAULT_FLASH_BYTES);
+    expect([ob.nseg, ob.seg, ob.cap]).toEqual([16, 5120, 14 * 5119]);
     expect(SAMPLE_REPORT_HEX.length).toBe(48);
     let n = 0;
     while (ob.push(SAMPLE_REPORT_HEX, CON, PRIO_NORMAL) === OB_OK) n++;
-    console.log("default budget (65,536 bytes): " + n + " sample reports (" + SAMPLE_REPORT_HEX.length / 2 + "-byte frame, " + (SAMPLE_REPORT_HEX.length / 2 + REC_OVERHEAD) + " bytes a record) = " + ((n * 300) / 86400).toFixed(1) + " days at 300 s");
-    expect(n).toBeGreaterThanOrEqual(1500);
+    console.log("default budget (" + DEFAULT_FLASH_BYTES + " bytes): " + n + " sample reports (" + SAMPLE_REPORT_HEX.length / 2 + "-byte frame, " + (SAMPLE_REPORT_HEX.length / 2 + REC_OVERHEAD) + " bytes a record) = " + ((n * 300) / 86400).toFixed(2) + " days at 300 s");
+    expect(n).toBeGreaterThanOrEqual(7 * 288);
     expect(n).toBe(Math.floor(ob.cap / (24 + REC_OVERHEAD)));
-    // 30-byte frames (60 hex characters) still fit 1,400
-    const ob30 = box(new MemoryStore(), 65536);
+    // 30-byte frames (60 hex characters): still more than 1,500
+    const ob30 = box(new MemoryStore(), DEFAULT_FLASH_BYTES);
     let m = 0;
     while (ob30.push("AB".repeat(30), CON, PRIO_NORMAL) === OB_OK) m++;
     expect(m).toBe(Math.floor(ob30.cap / 40));
-    expect(m).toBeGreaterThanOrEqual(1400);
+    expect(m).toBeGreaterThanOrEqual(1500);
+    // 64 KB: 1,686 (5.85 days), short of a week
+    const ob64 = box(new MemoryStore(), 65536);
+    let k = 0;
+    while (ob64.push(SAMPLE_REPORT_HEX, CON, PRIO_NORMAL) === OB_OK) k++;
+    expect(k).toBe(1686);
   });
 
   it("segments scale with the budget; the RAM index does not", () => {
@@ -678,16 +683,19 @@ describe("Outbox: persistence across MCU reboots", () => {
 });
 
 describe("Outbox: flash cost per report", () => {
-  it("push + remove of the sample report: one record write and one status byte; a segment erase every ~120", () => {
-    const w = flashPerReport({ reports: 20 * 120 });
-    console.log("outbox flash per confirmed report: " + w.bytesWritten.toFixed(2) + " bytes written, " + w.writes.toFixed(3) + " writes, " + w.erases.toFixed(4) + " erases, " + w.allocated.toFixed(1) + " bytes of Storage taken until a compaction");
+  it("push + remove of the sample report: one record write and one status byte; a segment erase every 120", () => {
+    const w = flashPerReport({ reports: 20 * 120, flashBytes: 65536 }); // 4 KB segments: 120 records each
+    console.log("outbox flash per confirmed report (4 KB segments): " + w.bytesWritten.toFixed(2) + " bytes written, " + w.writes.toFixed(3) + " writes, " + w.erases.toFixed(4) + " erases, " + w.allocated.toFixed(1) + " bytes of Storage taken until a compaction");
     expect(w.bytesWritten).toBeCloseTo(34 + 1 + 1 / 120 + 15 / SEQ_BLOCK, 1);
     expect(w.erases).toBeCloseTo(1 / 120, 3);
     expect(w.allocated).toBeCloseTo((4096 + 32) / 120 + (16 + 32) / SEQ_BLOCK, 0);
+    const d = flashPerReport({ reports: 20 * 150 }); // the default budget: 5 KB segments, 150 records each
+    expect(d.erases).toBeCloseTo(1 / 150, 3);
+    expect(d.allocated).toBeCloseTo((5120 + 32) / 150 + (16 + 32) / SEQ_BLOCK, 0);
   });
 
-  it("a deep-sleep cycle per report adds the two checkpoint writes", () => {
-    const w = flashPerReport({ reports: 1200, sleepEach: true });
+  it("a deep-sleep cycle per report adds the checkpoint's two writes and the renewal after the wake", () => {
+    const w = flashPerReport({ reports: 1200, sleepEach: true, flashBytes: 65536 });
     // the checkpoint's two exact values, then the first push after the wake renews the reservation
     expect(w.bytesWritten).toBeCloseTo(34 + 1 + 1 / 120 + 3 * 15, 1);
     expect(w.erases).toBeCloseTo(1 / 120, 3);

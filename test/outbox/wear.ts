@@ -9,8 +9,12 @@
 // written, and compactions come once per `churn` bytes of files created, churn being the Storage area
 // minus what stays live. Status bytes written into an existing file take no space and erase nothing.
 
+import { CONFIG_KEYS } from "../../lib/config";
 import { Outbox, PRIO_NORMAL } from "../../lib/outbox/outbox";
 import { MemoryStore } from "../support/memory-store";
+
+/** outbox.flashBytes by default. */
+export const DEFAULT_FLASH_BYTES = CONFIG_KEYS.find((k) => k.key === "outbox.flashBytes")!.def as number;
 
 /** The sample application's telemetry report as firmware/app.ts encodes it (24 bytes). */
 export const SAMPLE_REPORT_HEX = "0200010013000004D2000186A01441CC0000000300010000";
@@ -31,7 +35,7 @@ export interface FlashPerReport {
  */
 export function flashPerReport(o: { reports: number; sleepEach?: boolean; flashBytes?: number; hex?: string }): FlashPerReport {
   const store = new MemoryStore();
-  const opts = { flashBytes: o.flashBytes ?? 65536, policy: "drop-oldest" as const };
+  const opts = { flashBytes: o.flashBytes ?? DEFAULT_FLASH_BYTES, policy: "drop-oldest" as const };
   let ob = new Outbox(store, opts);
   ob.load();
   const hex = o.hex ?? SAMPLE_REPORT_HEX;
@@ -81,7 +85,7 @@ export function formatWear(keptBytes: number): string[] {
     );
   };
   return [
-    "== outbox flash wear (MemoryStore; 896 KB Storage, " + Math.round(keptBytes / 1024) + " KB kept live, 100,000 erase cycles a 4 KB sector, each page erased once a compaction)",
+    "== outbox flash wear (MemoryStore, default budget " + DEFAULT_FLASH_BYTES + " bytes, sample report; 896 KB Storage, " + Math.round(keptBytes / 1024) + " KB kept live, 100,000 erase cycles a 4 KB sector, each page erased once a compaction)",
     line("link up", awake),
     line("deep sleep after each report (two checkpoint writes)", asleep),
   ];

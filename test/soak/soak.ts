@@ -232,7 +232,16 @@ export function runSoak(o: SoakOptions): SoakResult {
    * The MCU goes away for offMs: a reset (watchdog, crash), a power cut that tears the Store write in
    * progress, a brown-out that also takes the module's supply, or our own deep sleep (warm wake).
    */
-  const mcuDown = (offMs: number, cut: boolean, brownout: boolean, warm: boolean) => {
+  const mcuDown = (offMs: number, cut: boolean, brownout: boolean, warm: boolean): void => {
+    // Not in the middle of a PWRKEY pulse: the simulator takes any pulse shorter than the power-on
+    // minimum for the firmware's mistake, and a reset cutting one short is not (the module just stays
+    // off, which the next boot handles). The long outages reset the MCU while the link power-cycles.
+    if ((rig.sim.pins as unknown as { assertedAt?: number }).assertedAt !== undefined) {
+      clock.setTimeout(() => {
+        if (!mcuOff) mcuDown(offMs, cut, brownout, warm);
+      }, 3 * S);
+      return;
+    }
     const dying = rig.device;
     rig.app.stop();
     dying.link.halt(); // the CPU stops here: nothing the dying instance does next reaches the module

@@ -57,7 +57,46 @@ function result(lines: string[], phase: string): any {
   return JSON.parse(l.substring(l.indexOf("OBTEST ") + 7));
 }
 
+/** Writes into a pre-sized file, each as [offset, data]; size 0 creates "f" 64 bytes long with data at 0. */
+const PROBES: [number, string][] = [
+  [0, "H"],
+  [5, "AB"], // into erased bytes
+  [5, "AB"], // the same bytes again: refused too
+  [5, "B@"], // different bytes over written ones
+  [5, "@"], // only clearing bits: still refused
+  [5, "ABCD"], // part equal, part erased: refused
+  [7, "CD"], // erased
+  [1, "\x00"], // a status byte: 0xFF -> 0x00
+  [1, "\x00"],
+  [62, "xyz"], // past the end
+  [20, "\xff\xffQ"], // 0xFF into erased bytes
+];
+
 describe("the flash outbox on the real Espruino interpreter", () => {
+  it.skipIf(!HAVE)("Storage writes at an offset as the MemoryStore and the sandbox model them: only over erased bytes, not even the same bytes again" + WHY, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outbox-storage-"));
+    try {
+      const js =
+        "var S=require('Storage'),P=" + JSON.stringify(PROBES) + ",out=[];" +
+        "P.forEach(function(p){var r;try{r=p[0]===0?S.write('f',p[1],0,64):S.write('f',p[1],p[0]);}catch(e){r=false;}out.push(r===true);});" +
+        "var f=S.read('f');var b=[];for(var i=0;i<f.length;i++)b.push(f.charCodeAt(i));" +
+        "try{S.write('g','x',3);out.push(true);}catch(e){out.push(false);}" +
+        "print('PROBE '+JSON.stringify({ok:out,bytes:b}));";
+      fs.writeFileSync(path.join(dir, "p.js"), js, "latin1"); // byte strings, as the device has them
+      const line = (await boot(dir, "p.js", "PROBE", 20)).find((l) => l.indexOf("PROBE ") >= 0);
+      expect(line).toBeDefined();
+      const real = JSON.parse(line!.substring(line!.indexOf("PROBE ") + 6));
+      const m = new MemoryStore();
+      const ok = PROBES.map(([off, d]) => (off === 0 ? m.writeAt("f", d, 0, 64) : m.writeAt("f", d, off, 0)));
+      ok.push(m.writeAt("g", "x", 3, 0));
+      expect(real.ok).toEqual(ok);
+      expect(real.bytes).toEqual([...m.files.get("f")!].map((c) => c.charCodeAt(0)));
+      expect(m.refusedWrites).toBe(7);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it.skipIf(!HAVE)("load() with a full queue is quick and takes the same JsVars as with an empty one" + WHY, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outbox-espruino-"));
     try {

@@ -87,6 +87,6 @@ export function formatWear(keptBytes: number): string[] {
   return [
     "== outbox flash wear (MemoryStore, default budget " + DEFAULT_FLASH_BYTES + " bytes, sample report; 896 KB Storage, " + Math.round(keptBytes / 1024) + " KB kept live, 100,000 erase cycles a 4 KB sector, each page erased once a compaction)",
     line("link up", awake),
-    line("deep sleep after each report (two checkpoint writes)", asleep),
+    line("deep sleep after each report (checkpoint, then the renewal after the wake: three sequence writes)", asleep),
   ];
 }

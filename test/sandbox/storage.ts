@@ -4,8 +4,8 @@
 // a missing file gives undefined; write(name, data, 0, size) creates a file of size bytes, 0xFF after
 // data, replacing any old one; write(name, data, offset > 0) writes into the existing file, and throws
 // "Unable to find or create file" when there is none, "Too much data for file size" past its end, and
-// "File already written with different data" unless the bytes there are all erased (0xFF) or already
-// equal to data; readJSON throws on bad JSON unless noExceptions; list(pattern) filters by a RegExp or a
+// "File already written with different data" unless the bytes there are all erased (0xFF), even when
+// they already equal data; readJSON throws on bad JSON unless noExceptions; list(pattern) filters by a RegExp or a
 // substring. getFree() is an estimate (ESP32 Storage size minus each file plus a 32-byte header).
 
 import fs from "node:fs";
@@ -126,8 +126,8 @@ export function makeStorage(h: StorageHooks): Record<string, (...a: any[]) => un
         const old = st.read(n);
         if (old === undefined) throw h.error("Unable to find or create file");
         if (o + d.length > old.length) throw h.error("Too much data for file size");
-        const region = old.substring(o, o + d.length);
-        if (region !== d && region !== "\xff".repeat(d.length)) throw h.error("File already written with different data");
+        // Even the same bytes again: at an offset Espruino only writes into erased flash.
+        if (old.substring(o, o + d.length) !== "\xff".repeat(d.length)) throw h.error("File already written with different data");
         if (st.writeAt) return st.writeAt(n, d, o, old.length);
         return st.write(n, old.substring(0, o) + d + old.substring(o + d.length));
       }

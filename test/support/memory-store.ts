@@ -1,7 +1,7 @@
 // An in-memory Store (lib/ports) with fault injection and wear counters, standing in for Espruino Storage
 // as measured on the 2v29 interpreter: writeAt at offset 0 creates a pre-sized file of erased flash
-// (0xFF), writeAt at an offset writes only over bytes never written (or identical ones) and fails past the
-// file's end or on a missing file. Faults: failed writes (flash full), torn writes (a power cut mid-write:
+// (0xFF), writeAt at an offset writes only over bytes never written (not even the same bytes again) and
+// fails past the file's end or on a missing file. Faults: failed writes (flash full), torn writes (a power cut mid-write:
 // a replaced file ends truncated or 0xFF-padded; a write into a file leaves a prefix of the new bytes and
 // the rest as it was, erased), and a dead store after the cut until powerOn() (the test then builds a
 // new owner: a reboot). `allocated` counts Storage space taken as Espruino takes it (a 32-byte header plus
@@ -120,8 +120,8 @@ export class MemoryStore implements Store {
     } else {
       // Espruino: "Unable to find or create file", "Too much data for file size", "File already written with different data"
       if (old === undefined || offset < 0 || offset + data.length > old.length) return this.refuse();
-      const region = old.substring(offset, offset + data.length);
-      if (region !== data && region !== "\xff".repeat(data.length)) return this.refuse();
+      // Even the same bytes again: at an offset Espruino only writes into erased flash.
+      if (old.substring(offset, offset + data.length) !== "\xff".repeat(data.length)) return this.refuse();
     }
     const f = this.fault();
     if (f === "fail") return false;

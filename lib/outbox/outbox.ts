@@ -5,8 +5,9 @@
 // Records (format in record.ts) are appended to a few pre-allocated segment files (`<prefix><k>`), never
 // rewritten: a confirmation writes one status byte (0xFF -> 0x00, which flash allows without an erase), and
 // a segment file is erased once nothing in it is live. RAM holds, per segment, its append offset, its live
-// bytes and, for each class, its lowest live seq and where that record is (OB_SEGMENTS x F words), so
-// head() and the usual remove() are O(segments) and read one record. Nothing per record is kept in RAM.
+// bytes, two flags and, for each class, its lowest live seq and where that record is (OB_SEGMENTS x F
+// words, 448 bytes), so head() and the usual remove() are O(segments) and read a record or two; load()
+// walks the record headers once. Nothing per record is kept in RAM.
 // Sequence numbers are reserved ahead in two alternating files, as before (see checkpoint()). A power cut
 // can only tear the record being written; load() marks it removed and goes on after it.
 // Capacity is in live bytes (cap); the full-queue policy applies record by record. cap leaves two

@@ -39,10 +39,11 @@ export const OUTAGE_EVERY = 12;
 export const OUTAGE_MIN_MS = 10 * MIN;
 export const OUTAGE_MAX_MS = 7 * DAY;
 /**
- * Report intervals the soak's commands set. Never faster than the default (300 s) when there are long
- * outages: the week the outbox must hold is a week of 300 s reports (at 60 s it is 1.4 days).
+ * Report intervals the soak's commands set when there are long outages: the default, 300 s. The week
+ * the outbox must hold is a week of 300 s reports (at 60 s it would be 1.4 days, at 1800 s six weeks).
+ * Without outages (the regression seeds) they range from 60 s to 1800 s.
  */
-const INTERVALS_S = [300, 600, 900, 1800];
+const INTERVALS_S = [300];
 /** Draining a backlog: about 33 reports a minute on the simulator (backlog.test.ts); 5 s each leaves room for retries. */
 export const DRAIN_MS_PER_UPLINK = 5 * S;
 

@@ -24,6 +24,6 @@ export default {
     bindingMode: -1,
   },
   app: { reportIntervalS: 300 },
-  outbox: { capacity: 16, fullPolicy: "drop-oldest" },
+  outbox: { flashBytes: 81920, fullPolicy: "drop-oldest" },
   log: { level: 2 },
 };

@@ -42,7 +42,8 @@ export interface FirmwareConfig {
     reportIntervalS: number;
   };
   outbox: {
-    capacity: number;
+    /** Flash the queue may take, in bytes (its segment files together). */
+    flashBytes: number;
     /** "drop-oldest" or "refuse-newest". */
     fullPolicy: string;
     /** How long to wait for +CTM2M: send,<s>,<id> before sending again. */
@@ -108,7 +109,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: "aep.psk", kind: "string", def: "", minLen: 0, maxLen: 64, atSafe: true, secret: true, doc: "PSK (security 1 or 2); from $AEP_PSK at build time when set; never logged" },
   { key: "aep.bindingMode", kind: "enum", def: -1, values: [-1, 0, 1], doc: "-1 leave as is; 0 U or 1 UQ, sent with AT+CTM2MUPDATE after registering" },
   { key: "app.reportIntervalS", kind: "int", def: 300, min: 10, max: 604800, doc: "seconds between the sample application's reports" },
-  { key: "outbox.capacity", kind: "int", def: 16, min: 1, max: 64, doc: "uplinks kept until the platform confirms them" },
+  { key: "outbox.flashBytes", kind: "int", def: 81920, min: 4096, max: 524288, doc: "flash for uplinks kept until the platform confirms them, in bytes (the default holds 2,107 sample reports: 7.3 days at 300 s)" },
   { key: "outbox.fullPolicy", kind: "enum", def: "drop-oldest", values: ["drop-oldest", "refuse-newest"], doc: "what a full outbox does with one more uplink" },
   { key: "outbox.confirmTimeoutS", kind: "int", def: 90, min: 10, max: 3600, doc: "no +CTM2M: send,<s>,<id> within this long: send again" },
   { key: "log.level", kind: "enum", def: 2, values: [0, 1, 2, 3], doc: "0 error, 1 warn, 2 info, 3 debug (every AT line)" },

@@ -62,7 +62,7 @@ export class Device implements DownlinkSink {
     this.listener = listener;
     this.refused = 0;
     this.commands = { received: 0, answered: 0, answeredWithError: 0, unanswerable: 0, queueRefused: 0 };
-    this.outbox = new Outbox(ports.store, { capacity: CFG.outbox.capacity, policy: CFG.outbox.fullPolicy === "refuse-newest" ? "refuse-newest" : "drop-oldest" });
+    this.outbox = new Outbox(ports.store, { flashBytes: CFG.outbox.flashBytes, policy: CFG.outbox.fullPolicy === "refuse-newest" ? "refuse-newest" : "drop-oldest" });
     const recovered = this.outbox.load();
     this.link = new Link(ports, listener, this, this.outbox, handle);
     if (recovered > 0) this.log(LOG_INFO, "outbox: " + recovered + " uplink(s) kept through the restart");
@@ -150,13 +150,13 @@ export class Device implements DownlinkSink {
   private queue(hex: string, mode: number, prio: number, serviceId: number): boolean {
     const seq = this.outbox.nextSeq();
     const r = this.outbox.push(hex, mode, prio);
-    if (r === OB_REFUSED) {
+    if (r === OB_REFUSED || r === OB_STORE_FAILED) {
+      // Nothing is kept in RAM: an uplink that is not in flash is not queued.
       this.refused++;
-      this.log(LOG_WARN, "outbox refused an uplink (full, policy refuse-newest, or flash full)");
+      this.log(LOG_WARN, r === OB_REFUSED ? "outbox refused an uplink (full and refuse-newest, or bad values)" : "outbox: flash write failed; uplink not queued");
       return false;
     }
     if (r === OB_DROPPED_OLDEST) this.log(LOG_WARN, "outbox full: dropped its oldest report");
-    if (r === OB_STORE_FAILED) this.log(LOG_WARN, "outbox: flash write failed; uplink kept in RAM only");
     this.log(LOG_INFO, (prio === PRIO_RESPONSE ? "response" : "uplink") + " #" + seq + " queued" + (serviceId >= 0 ? " (service " + serviceId + ")" : "") + ", " + this.outbox.size() + " waiting");
     this.link.post(EV_UPLINK, 0, 0, 0, -1, -1, "");
     return true;

@@ -22,11 +22,18 @@ export interface Pins {
   status(): number;
 }
 
-/** A few small named records in flash (Espruino Storage on the device). */
+/** Named files in flash (Espruino Storage on the device). */
 export interface Store {
+  /** The whole file. On the device a memory-mapped view of flash: copy (substring) what you keep. */
   read(name: string): string | undefined;
-  /** Returns false when the write did not happen (flash full). */
-  write(name: string, data: string): boolean;
+  /**
+   * Espruino's Storage.write, as it is. No offset: replace the file. Offset 0 with a size: create the
+   * file `size` bytes long (erased flash, 0xFF, after data), replacing any old one. Offset > 0: write
+   * into the existing file, only over bytes never written since it was created (flash cannot be
+   * rewritten without an erase). False, or an exception (Espruino throws for a full flash, a missing
+   * file, a write past the end or over written bytes), when it did not happen: callers catch.
+   */
+  write(name: string, data: string, offset?: number, size?: number): boolean;
   erase(name: string): void;
 }
 

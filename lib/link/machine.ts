@@ -15,7 +15,7 @@ import {
   EV_ENTER, EV_LEAVE, EV_UNDERVOLTAGE, EV_UPLINK, OPT_FORCE_PULSE, OPT_REBOOT, START_WARM, T_SUPERVISOR, type LinkEvent,
 } from "./events";
 import { POWER_CYCLE_AFTER, REG_GUARD_BURST, REG_GUARD_EVERY_MS, RESTART_AFTER } from "./retry";
-import { S_APN_FIX, S_AWAIT_SIM, S_BOOT_WAIT, S_DEREGISTERING, S_OFF, S_OFF_WAIT, S_PAUSED, S_POWER_OFF, S_POWER_ON, S_QUIET, S_READY, S_RESETTING, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stateName } from "./states";
+import { S_APN_FIX, S_AWAIT_SIM, S_BOOT_WAIT, S_CONFIGURE, S_DEREGISTERING, S_OFF, S_OFF_WAIT, S_PAUSED, S_POWER_OFF, S_POWER_ON, S_QUIET, S_READY, S_RESETTING, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stateName } from "./states";
 import type { LinkStats } from "./stats";
 import { urcLine } from "./urc";
 import { UpCmd, UpLimit, Uplink, type UplinkQueue } from "./uplink";
@@ -461,7 +461,11 @@ export class Link implements AtOwner {
       next = CFG.modem.pwrkeyPin !== null ? S_POWER_OFF : S_RESETTING;
       reason += "; power-cycling the module";
     }
-    this.retry(next, reason, long, opt, -1);
+    // A module that does not answer, or a step that stays on the UART (Sync, Configure, the SIM check)
+    // costs the network nothing: its delay grows with its own failures in a row, not with the climbing
+    // backoff that only a delivery resets (a module off for an hour must not wait half an hour a try).
+    const local = st === S_SYNC || st === S_CONFIGURE || st === S_AWAIT_SIM;
+    this.retry(next, reason, long, opt, !long && local ? Math.floor(1000 * Math.min(64, 1 << (k - 1)) * (0.75 + 0.5 * this.ports.random())) : -1);
   }
 
   /**

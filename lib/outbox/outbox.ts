@@ -1,42 +1,40 @@
-// The outbox: a bounded, persistent, ordered queue of uplink frames (hex as sent with AT+CTM2MSEND).
-// Send order is highest priority first, FIFO by seq within a priority. Each entry is one small
-// self-checking record in its own Store file (`<prefix><slot>`, slot < capacity; format in record.ts), so a
-// power cut mid-write can only hurt the record being written. The sequence counter is reserved ahead in
-// blocks, in two alternating files (`<prefix>.s0`/`.s1`): one small write per SEQ_BLOCK pushes, and a torn
-// reservation never loses the previous one. A seq is handed out only below a reservation already in the
-// Store, which is what keeps seqs strictly increasing across reboots whatever fails. Flash per report
-// (push + remove): one record write of frame + 18 characters, one erase, 1/SEQ_BLOCK of a 15-character
-// write, plus one 15-character write per boot that pushes. Results are numeric codes; nothing throws.
+// The outbox: a persistent, ordered queue of uplink frames that lives in flash, with a RAM index whose size
+// does not depend on how many are queued. Send order is command responses first, then reports, each by seq.
+//
+// Why this shape: NB-IoT outages last days, flash has hundreds of KB free, RAM has a few thousand JsVars.
+// Records (format in record.ts) are appended to a few pre-allocated segment files (`<prefix><k>`), never
+// rewritten: a confirmation writes one status byte (0xFF -> 0x00, which flash allows without an erase), and
+// a segment file is erased once nothing in it is live. RAM holds, per segment, its append offset, its live
+// bytes, two flags and, for each class, its lowest live seq and where that record is (OB_SEGMENTS x F
+// words, 448 bytes), so head() and the usual remove() are O(segments) and read a record or two; load()
+// walks the record headers once. Nothing per record is kept in RAM.
+// Sequence numbers are reserved ahead in two alternating files, as before (see checkpoint()). A power cut
+// can only tear the record being written; load() marks it removed and goes on after it.
+// Capacity is in live bytes (cap); the full-queue policy applies record by record. cap leaves two
+// segments of slack: one segment is always kept free, so the segment with the fewest live bytes can be
+// reclaimed (its few live records copied forward, then erased) when the ring wraps round.
+// Results are numeric codes; nothing throws.
 
 import type { Store } from "../ports";
-import {
-  decodeRecord,
-  encodeRecord,
-  encodeSeqRecord,
-  seqRecordValue,
-  seqRecordWidth,
-  SEQ_MAX,
-  type OutboxEntry,
-} from "./record";
+import { crc16, HEX, readRecord, REC_OVERHEAD, REC_RELOC, REC_TEXT, SEG_MAGIC, SEQ_MAX, SEQ_REC_CHARS, type OutboxEntry } from "./record";
 
 export type { OutboxEntry } from "./record";
 
-/** Queued and persisted. */
+/** Queued and in flash. */
 export const OB_OK = 0;
-/** Queued and persisted; the full queue dropped its oldest lowest-priority entry to make room. */
+/** Queued and in flash; the full queue dropped its oldest record(s) of the lowest class to make room. */
 export const OB_DROPPED_OLDEST = 1;
 /** Not queued: full (policy), bad input (stats.invalid), or no seq could be reserved in the Store. */
 export const OB_REFUSED = 2;
-/** Queued in RAM only: the record write failed (flash full). It is sent while the MCU runs, lost on reboot. */
+/** Not queued: the flash write failed (Storage full or failing). Its seq is used up. */
 export const OB_STORE_FAILED = 3;
 
 export const PRIO_NORMAL = 0;
 /** Command responses: sent before queued reports, never displaced by them. */
 export const PRIO_RESPONSE = 1;
-/** Priorities are 0..PRIO_MAX (one character in the record). */
-export const PRIO_MAX = 9;
+/** Two classes: one flag bit in the record, one head per class in the index. */
+export const PRIO_MAX = 1;
 
-export const OB_MAX_CAPACITY = 255;
 /** A frame is at most 512 bytes: 1,024 hex characters. */
 export const OB_MAX_HEX = 1024;
 /**
@@ -45,13 +43,33 @@ export const OB_MAX_HEX = 1024;
  * out. A reboot skips what was reserved and not used (at most 2 * SEQ_BLOCK numbers).
  */
 export const SEQ_BLOCK = 32;
-/** Store files besides the slots: the two sequence records. */
+/** Segment files at most; the index has room for all of them whatever the budget. */
+export const OB_SEGMENTS = 16;
+/** Store files besides the segments: the two sequence records. */
 export const OB_EXTRA_FILES = 2;
-/** Longest prefix: slot names add up to 3 digits, and Espruino Storage names are at most 28 characters. */
+/** Longest prefix: segment names add up to 2 digits, and Espruino Storage names are at most 28 characters. */
 export const OB_MAX_PREFIX = 24;
+/** Flash budget bounds for the class (the configuration allows 4096..524288; tests use tiny ones). */
+export const OB_MIN_BYTES = 64;
+export const OB_MAX_BYTES = 524288;
+
+/**
+ * Index words per segment: where its indexed records end (the append offset; 0 = no file), its live
+ * bytes, flags (SEG_RELOC, SEG_SEALED), then per class its lowest live seq (0 = none) and that record's offset.
+ */
+const F = 7;
+const F_END = 0;
+const F_LIVE = 1;
+const F_FLAGS = 2;
+const F_MIN = 3;
+/** Holds relocated copies: its records are not in seq order, so its heads need a full rescan. */
+const SEG_RELOC = 1;
+/** No more appends: a write failed there (part of a record may follow F_END), a bad header, a foreign size. */
+const SEG_SEALED = 2;
 
 export interface OutboxOptions {
-  capacity: number;
+  /** Flash budget in bytes: the segment files together (outbox.flashBytes). */
+  flashBytes: number;
   policy: "drop-oldest" | "refuse-newest";
   /** File name prefix, default "ob"; 1..24 characters, and not a prefix-plus-digits of another outbox's. */
   prefix?: string;
@@ -60,18 +78,18 @@ export interface OutboxOptions {
 }
 
 export interface OutboxStats {
-  /** Entries queued (OB_OK, OB_DROPPED_OLDEST, OB_STORE_FAILED). */
+  /** Entries queued (OB_OK, OB_DROPPED_OLDEST). */
   pushed: number;
   removed: number;
-  /** Entries dropped to make room (push when full, or load after the capacity shrank). */
+  /** Entries dropped to make room. */
   droppedOldest: number;
-  /** Pushes refused because the queue was full (or entries beyond capacity at load, refuse-newest). */
+  /** Pushes refused because the queue was full. */
   refused: number;
   /** Pushes refused for a bad frame, mode or priority. */
   invalid: number;
-  /** Store writes that failed (record or sequence reservation). */
+  /** Store writes that failed (record, status byte or sequence reservation). */
   storeFailures: number;
-  /** Records (or sequence files) that failed their check at load; records are erased, never delivered. */
+  /** Records (or sequence files) that failed their check: torn, rotted or foreign; never delivered. */
   corrupt: number;
   /** Entries recovered by load(). */
   recovered: number;
@@ -80,104 +98,157 @@ export interface OutboxStats {
 }
 
 export class Outbox {
+  stats: OutboxStats;
+  /** Live bytes the policy allows (records with their REC_OVERHEAD): the capacity. */
+  cap: number;
+  /** Segment file size in bytes, and how many segment files the ring uses. */
+  seg: number;
+  nseg: number;
   private store: Store;
-  private cap: number;
-  private dropOldest: boolean;
-  private prefix: string;
-  /** Entries in send order. */
-  private list: OutboxEntry[];
-  /** Per slot file: the seq it holds, -1 when free. Length is the scan width (>= capacity). */
-  private slotSeq: number[];
+  private drop: boolean;
+  private pre: string;
+  /** OB_SEGMENTS x F words (see F). */
+  private ix: Uint32Array;
+  /** Live records and live bytes in all segments. */
+  private n: number;
+  private bytes: number;
+  /** Segment appended to, or -1. */
+  private tail: number;
   private next: number;
   /** Seqs below this are covered by a reservation in the Store; none at or above it is handed out. */
   private limit: number;
   /** Which sequence file the next reservation goes to (the one not holding the newest). */
-  private seqFile: number;
+  private sf: number;
   private loaded: boolean;
   private block: number;
-  stats: OutboxStats;
+  /** Scratch from scan(): highest live seq seen; last record's seq when it is a relocated copy. */
+  private top: number;
+  private dup: number;
+  /** Where has() found its seq (segment * 65536 + offset). */
+  private at: number;
+  /** Send attempts of the entry tried last. */
+  private trySeq: number;
+  private tries: number;
 
   constructor(store: Store, opts: OutboxOptions) {
     this.store = store;
-    let cap = Math.floor(opts.capacity);
-    if (!(cap >= 1)) cap = 1;
-    if (cap > OB_MAX_CAPACITY) cap = OB_MAX_CAPACITY;
-    this.cap = cap;
-    this.dropOldest = opts.policy !== "refuse-newest";
+    let fb = Math.floor(opts.flashBytes);
+    if (!(fb >= OB_MIN_BYTES)) fb = OB_MIN_BYTES;
+    if (fb > OB_MAX_BYTES) fb = OB_MAX_BYTES;
+    // 4 KB segments (a flash page: ~120 reports) up to 16 of them; bigger budgets get bigger segments,
+    // smaller ones fewer, never under 4 (one kept free, one's worth of slack, two to hold records).
+    const k = Math.floor(fb / 4096);
+    this.nseg = k < 4 ? 4 : k > OB_SEGMENTS ? OB_SEGMENTS : k;
+    this.seg = Math.floor(fb / this.nseg);
+    this.cap = (this.nseg - 2) * (this.seg - 1);
+    this.drop = opts.policy !== "refuse-newest";
     const p = opts.prefix || "ob";
-    this.prefix = p.length > OB_MAX_PREFIX ? p.substring(0, OB_MAX_PREFIX) : p;
-    this.list = [];
-    this.slotSeq = [];
+    this.pre = p.length > OB_MAX_PREFIX ? p.substring(0, OB_MAX_PREFIX) : p;
+    this.ix = new Uint32Array(OB_SEGMENTS * F);
+    this.n = 0;
+    this.bytes = 0;
+    this.tail = -1;
     this.next = 1;
     this.limit = 1;
-    this.seqFile = 0;
+    this.sf = 0;
     this.loaded = false;
     let b = Math.floor(opts.seqBlock || SEQ_BLOCK);
     if (!(b >= 1)) b = 1;
     this.block = b > 1024 ? 1024 : b;
+    this.top = 0;
+    this.dup = 0;
+    this.at = -1;
+    this.trySeq = -1;
+    this.tries = 0;
     this.stats = { pushed: 0, removed: 0, droppedOldest: 0, refused: 0, invalid: 0, storeFailures: 0, corrupt: 0, recovered: 0, peak: 0 };
   }
 
   /**
-   * Read what the Store holds (after an MCU reboot): the sequence reservation and every slot record.
-   * Corrupt records are erased and counted. If the Store holds more than capacity (capacity lowered by
-   * a new configuration), the policy trims it. Returns the entries now queued. push() and nextSeq()
-   * call this first if nobody did.
+   * Find where the Store left off (after an MCU reboot or a deep-sleep wake): the sequence reservation,
+   * then one pass over each segment's record headers (no record is copied into RAM). Returns the entries
+   * queued. push() and nextSeq() call this first if nobody did.
    */
+  /**
+   * One Storage write (`off` -1: replace the file; else Store.write's offset and size). Espruino throws
+   * where a write cannot happen (flash full, bytes already written): that is a false here, never an exception.
+   */
+  private write(name: string, data: string, off: number, size: number): boolean {
+    try {
+      return (off < 0 ? this.store.write(name, data) : this.store.write(name, data, off, size)) !== false;
+    } catch (e) {
+      return false;
+    }
+  }
+
   load(): number {
     const st = this.store;
-    this.list.splice(0);
-    this.slotSeq.splice(0);
-    let width = this.cap;
+    const ix = this.ix;
     let reserved = 1;
     let best = -1;
     for (let f = 0; f < 2; f++) {
-      const r = st.read(this.seqName(f));
-      const v = seqRecordValue(r);
-      if (v < 0) {
-        if (r !== undefined) this.stats.corrupt++;
+      const r = st.read(this.pre + ".s" + f);
+      if (r === undefined) continue;
+      // "S", 8 hex digits of seq, 2 unused, 4 of CRC: a wrong length, digit or CRC spoils it.
+      let v = r.length === SEQ_REC_CHARS && r.charCodeAt(0) === 83 ? 0 : -1;
+      let c = 0;
+      for (let i = 1; i < SEQ_REC_CHARS && v >= 0; i++) {
+        const d = HEX.indexOf(r.charAt(i));
+        if (i === 9 || i === 10) continue;
+        if (d < 0) v = -1;
+        else if (i < 9) v = v * 16 + d;
+        else c = c * 16 + d;
+      }
+      if (v < 0 || c !== crc16(r, 0, 11)) {
+        this.stats.corrupt++;
         continue;
       }
-      const w = seqRecordWidth(r as string);
-      if (w > width) width = w;
       if (v >= reserved) {
         reserved = v;
         best = f;
       }
     }
-    this.seqFile = best === 0 ? 1 : 0;
-    let maxSeq = 0;
-    for (let i = 0; i < width; i++) {
-      this.slotSeq.push(-1);
-      const r = st.read(this.slotName(i));
-      if (r === undefined) continue;
-      const e = decodeRecord(r, OB_MAX_HEX);
-      if (e === undefined || this.indexOfSeq(e.seq) >= 0) {
-        // Torn by a power cut, rotted, or a duplicate: never delivered.
-        st.erase(this.slotName(i));
-        this.stats.corrupt++;
-        continue;
+    this.sf = best === 0 ? 1 : 0;
+    for (let i = 0; i < ix.length; i++) ix[i] = 0;
+    this.n = 0;
+    this.bytes = 0;
+    this.top = 0;
+    this.tail = -1;
+    this.loaded = false;
+    const dups: number[] = [];
+    let newest = -1;
+    for (let k = 0; k < OB_SEGMENTS; k++) {
+      this.n += this.scan(k, 0);
+      this.bytes += ix[k * F + F_LIVE];
+      if (this.dup > 0) dups.push(k, this.dup);
+      // Appends go on in the segment of the ring that took the last one (when it may take more).
+      if (ix[k * F + F_END] !== 0 && k < this.nseg && (ix[k * F + F_FLAGS] & SEG_SEALED) === 0 && this.at > newest) {
+        newest = this.at;
+        this.tail = k;
       }
-      this.slotSeq[i] = e.seq;
-      this.insert(e);
-      if (e.seq > maxSeq) maxSeq = e.seq;
     }
-    this.next = maxSeq + 1 > reserved ? maxSeq + 1 : reserved;
+    // A power cut between a relocated copy and the removal of its original leaves that seq twice; the
+    // copy is then the last record of its segment. Keep the copy.
+    for (let i = 0; i < dups.length; i += 2) {
+      for (let k = 0; k < OB_SEGMENTS; k++) {
+        if (k === dups[i] || ix[k * F + F_LIVE] === 0) continue;
+        const off = this.scan(k, dups[i + 1]);
+        if (off >= 0 && this.remove(dups[i + 1], k * 65536 + off)) break;
+      }
+    }
+    // Segments with nothing live go.
+    for (let k = 0; k < OB_SEGMENTS; k++) {
+      const b = k * F;
+      if (ix[b + F_END] !== 0 && ix[b + F_LIVE] === 0 && k !== this.tail) {
+        st.erase(this.pre + k);
+        for (let i = b; i < b + F; i++) ix[i] = 0;
+      }
+    }
+    this.next = this.top + 1 > reserved ? this.top + 1 : reserved;
     this.limit = this.next;
-    while (this.list.length > this.cap) {
-      // refuse-newest keeps the oldest: the newest of the lowest priority goes (the last in send order).
-      if (this.dropOldest) {
-        this.stats.droppedOldest++;
-        this.drop(this.oldestLowest());
-      } else {
-        this.stats.refused++;
-        this.drop(this.list.length - 1);
-      }
-    }
     this.loaded = true;
-    this.stats.recovered += this.list.length;
-    this.notePeak();
-    return this.list.length;
+    this.stats.recovered += this.n;
+    if (this.n > this.stats.peak) this.stats.peak = this.n;
+    return this.n;
   }
 
   /** The seq the next push will carry (strictly greater than any handed out before, across reboots). */
@@ -187,153 +258,214 @@ export class Outbox {
   }
 
   /**
-   * Queue one frame (hex as sent, 1..1024 characters; mode 0 CON / 1 NON; prio 0..9). The record is in the
-   * Store before OB_OK / OB_DROPPED_OLDEST is returned. OB_STORE_FAILED: queued in RAM only. OB_REFUSED:
-   * not queued.
+   * Queue one frame (hex as sent, 1..1024 characters; mode 0 CON / 1 NON; prio PRIO_NORMAL or
+   * PRIO_RESPONSE). The record is in flash before OB_OK / OB_DROPPED_OLDEST is returned.
    */
   push(hex: string, mode: number, prio: number): number {
     if (!this.loaded) this.load();
     const st = this.stats;
-    if (typeof hex !== "string" || hex.length < 1 || hex.length > OB_MAX_HEX || (mode !== 0 && mode !== 1) || !(prio >= 0 && prio <= PRIO_MAX && prio === Math.floor(prio))) {
+    const ix = this.ix;
+    if (typeof hex !== "string" || hex.length < 1 || hex.length > OB_MAX_HEX || (mode !== 0 && mode !== 1) || (prio !== PRIO_NORMAL && prio !== PRIO_RESPONSE)) {
       st.invalid++;
       return OB_REFUSED;
     }
-    let victim = -1;
-    if (this.list.length >= this.cap) {
-      victim = this.victimFor(prio);
-      if (victim < 0) {
+    // Bytes when it is even-length upper-case hex (what the codec makes): half the flash. Anything else is
+    // kept as given, so a malformed frame still reaches the module and is refused there, as before.
+    let body = "";
+    let text = (hex.length & 1) === 1;
+    for (let i = 0; i < hex.length && !text; i += 2) {
+      const hi = HEX.indexOf(hex.charAt(i));
+      const lo = HEX.indexOf(hex.charAt(i + 1));
+      if (hi < 0 || lo < 0) text = true;
+      else body += String.fromCharCode(hi * 16 + lo);
+    }
+    if (text) body = hex;
+    const L = body.length + REC_OVERHEAD;
+    if (L > this.seg - 1) {
+      st.invalid++; // more than one segment holds (only with a tiny budget)
+      return OB_REFUSED;
+    }
+    // Full: the policy decides before anything is written. Only the lowest class queued can lose a record,
+    // and never to a newcomer of a lower class, so a report never displaces a command response.
+    // drop-oldest drops for an equal or higher class; refuse-newest only for a higher one (a response
+    // still gets in ahead of queued reports).
+    let v = -1;
+    if (this.bytes + L > this.cap) {
+      for (let m = F_MIN; m < F && v < 0; m += 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
+      const low = ((v % F) - F_MIN) / 2;
+      if (v < 0 || low > prio || (low === prio && !this.drop)) {
         st.refused++;
         return OB_REFUSED;
       }
     }
-    if (this.next + this.block >= this.limit && !this.reserve()) st.storeFailures++;
+    if (this.next + this.block >= this.limit && !this.checkpoint(this.next + 2 * this.block)) st.storeFailures++;
     if (this.next >= this.limit || this.next > SEQ_MAX) return OB_REFUSED; // no durable seq: a reboot could reuse it
     const seq = this.next++;
-    let result = OB_OK;
-    let slot = -1;
-    if (victim >= 0) {
-      slot = this.slotSeq.indexOf(this.list[victim].seq);
-      this.list.splice(victim, 1);
+    let rec = "\xff" + String.fromCharCode(0xa0 | (text ? REC_TEXT : 0) | (prio << 1) | mode, body.length >> 8, body.length & 255, seq >>> 24, (seq >>> 16) & 255, (seq >>> 8) & 255, seq & 255) + body;
+    const c = crc16(rec, 1, rec.length);
+    rec += String.fromCharCode(c >> 8, c & 255);
+    const dropped = st.droppedOldest;
+    for (;;) {
+      if (this.bytes + L <= this.cap) {
+        const at = this.put(rec, false);
+        if (at >= 0) break;
+        if (at === -1) return OB_STORE_FAILED;
+      }
+      // Over cap, or no room in the segments after all (frames of mixed sizes leave gaps): one more goes,
+      // the oldest of the lowest class, found again each time. With mixed sizes the class can run out
+      // before there is room: then the newcomer is refused after all.
+      v = -1;
+      for (let m = F_MIN; m < F && v < 0; m += 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
+      const low = ((v % F) - F_MIN) / 2;
+      if (v < 0 || low > prio || (low === prio && !this.drop)) {
+        st.refused++;
+        return OB_REFUSED;
+      }
+      if (!this.remove(ix[v], Math.floor(v / F) * 65536 + ix[v + 1])) return OB_STORE_FAILED;
       st.droppedOldest++;
-      result = OB_DROPPED_OLDEST;
-      if (slot >= this.cap) {
-        this.store.erase(this.slotName(slot));
-        this.slotSeq[slot] = -1;
-        slot = -1;
+    }
+    st.pushed++;
+    if (this.n > st.peak) st.peak = this.n;
+    // put() may have dropped some too, reclaiming a segment (see there).
+    return st.droppedOldest > dropped ? OB_DROPPED_OLDEST : OB_OK;
+  }
+
+  /** The entry to send next (read from flash: a new object each call), or undefined. */
+  head(): OutboxEntry | undefined {
+    const ix = this.ix;
+    for (;;) {
+      // The lowest seq of the highest class queued.
+      let v = -1;
+      for (let m = F_MIN + 2; m >= F_MIN && v < 0; m -= 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
+      if (v < 0) {
+        // Nothing left in the index: the counts agree (a header that rotted could have thrown them off).
+        this.n = 0;
+        this.bytes = 0;
+        return undefined;
+      }
+      const k = Math.floor(v / F);
+      const f = this.store.read(this.pre + k);
+      const e = f === undefined ? undefined : readRecord(f, ix[v + 1]);
+      if (e !== undefined && e.seq === ix[v]) {
+        if (e.seq === this.trySeq) e.tries = this.tries;
+        return e;
+      }
+      // Rotted since it was written: never delivered.
+      this.stats.corrupt++;
+      if (!this.remove(ix[v], k * 65536 + ix[v + 1])) return undefined;
+    }
+  }
+
+  /** Still queued (not yet confirmed or dropped). Leaves its position in this.at for remove(). */
+  has(seq: number): boolean {
+    if (!(seq > 0) || seq >= this.next) return false;
+    const ix = this.ix;
+    // Segment heads first (a confirmation is nearly always for a head); below every head is nothing.
+    let low = 0;
+    for (let b = 0; b < ix.length; b += F)
+      for (let m = b + F_MIN; m < b + F; m += 2) {
+        if (ix[m] === seq) {
+          this.at = (b / F) * 65536 + ix[m + 1];
+          return true;
+        }
+        if (ix[m] > 0 && (low === 0 || ix[m] < low)) low = ix[m];
+      }
+    if (seq < low) return false;
+    for (let k = 0; k < OB_SEGMENTS; k++) {
+      if (ix[k * F + F_LIVE] === 0) continue;
+      const off = this.scan(k, seq);
+      if (off >= 0) {
+        this.at = k * 65536 + off;
+        return true;
       }
     }
-    if (slot < 0) slot = this.freeSlot();
-    this.slotSeq[slot] = seq;
-    const name = this.slotName(slot);
-    // Overwriting the victim's slot replaces its record in one write.
-    if (!this.store.write(name, encodeRecord(seq, mode, prio, hex))) {
-      // Leave neither a torn record nor the victim's old one behind.
-      this.store.erase(name);
-      st.storeFailures++;
-      result = OB_STORE_FAILED;
-    }
-    this.insert({ seq: seq, hex: hex, mode: mode, prio: prio, tries: 0 });
-    st.pushed++;
-    this.notePeak();
-    return result;
-  }
-
-  /** The entry to send next, or undefined. The object is live: read it, do not change it. */
-  head(): OutboxEntry | undefined {
-    return this.list.length > 0 ? this.list[0] : undefined;
-  }
-
-  /** Still queued (not yet confirmed or dropped). */
-  has(seq: number): boolean {
-    return this.indexOfSeq(seq) >= 0;
-  }
-
-  /** Confirmed (or dropped as unsendable): gone from RAM and Store. False for an unknown seq. */
-  remove(seq: number): boolean {
-    const i = this.indexOfSeq(seq);
-    if (i < 0) return false;
-    this.drop(i);
-    this.stats.removed++;
-    return true;
-  }
-
-  /** One more send attempt for this entry; its place in the queue does not change. */
-  noteTry(seq: number): void {
-    const i = this.indexOfSeq(seq);
-    if (i >= 0) this.list[i].tries++;
-  }
-
-  size(): number {
-    return this.list.length;
-  }
-
-  capacity(): number {
-    return this.cap;
-  }
-
-  /** Every entry in send order (a new array of the live entries). */
-  entries(): OutboxEntry[] {
-    return this.list.slice();
-  }
-
-  private slotName(i: number): string {
-    return this.prefix + i;
-  }
-
-  private seqName(f: number): string {
-    return this.prefix + ".s" + f;
-  }
-
-  private indexOfSeq(seq: number): number {
-    const l = this.list;
-    for (let i = 0; i < l.length; i++) if (l[i].seq === seq) return i;
-    return -1;
-  }
-
-  /** Place e after every entry of higher or equal priority with a lower seq. */
-  private insert(e: OutboxEntry): void {
-    const l = this.list;
-    let i = l.length;
-    while (i > 0 && (l[i - 1].prio < e.prio || (l[i - 1].prio === e.prio && l[i - 1].seq > e.seq))) i--;
-    l.splice(i, 0, e);
-  }
-
-  /** Remove entry i from RAM and erase its record. */
-  private drop(i: number): void {
-    const seq = this.list[i].seq;
-    this.list.splice(i, 1);
-    const s = this.slotSeq.indexOf(seq);
-    if (s >= 0) {
-      this.slotSeq[s] = -1;
-      this.store.erase(this.slotName(s));
-    }
-  }
-
-  /** Index of the oldest entry of the lowest priority queued (the list is non-empty). */
-  private oldestLowest(): number {
-    const l = this.list;
-    const low = l[l.length - 1].prio;
-    let i = l.length - 1;
-    while (i > 0 && l[i - 1].prio === low) i--;
-    return i;
+    return false;
   }
 
   /**
-   * Full queue, one more of priority `prio`: the entry to drop, or -1 to refuse the new one. Only an
-   * entry of the lowest queued priority can go, and never for a newcomer of even lower priority, so a
-   * report never displaces a command response. drop-oldest drops it for an equal or higher priority;
-   * refuse-newest only for a strictly higher one (a response still gets in ahead of queued reports).
+   * Confirmed (or set aside as unsendable): its status byte is written, nothing else. False for a seq not
+   * queued, or when that write failed (it stays queued and goes out again: never lost). `at` is for the
+   * outbox itself (drops, reclaims, bad records): the record's position, and not counted as removed.
    */
-  private victimFor(prio: number): number {
-    const low = this.list[this.list.length - 1].prio;
-    if (prio < low || (prio === low && !this.dropOldest)) return -1;
-    return this.oldestLowest();
+  remove(seq: number, at?: number): boolean {
+    const ix = this.ix;
+    const counted = at === undefined;
+    if (counted && !this.has(seq)) return false;
+    const pos = counted ? this.at : (at as number);
+    const k = pos >> 16;
+    const off = pos & 0xffff;
+    const b = k * F;
+    const name = this.pre + k;
+    const f = this.store.read(name);
+    if (f === undefined || f.charCodeAt(off) !== 0xff) return false;
+    const L = f.charCodeAt(off + 2) * 256 + f.charCodeAt(off + 3) + REC_OVERHEAD;
+    if (!this.write(name, "\0", off, 0)) {
+      this.stats.storeFailures++;
+      return false;
+    }
+    ix[b + F_LIVE] -= L;
+    this.n--;
+    this.bytes -= L;
+    const m = ix[b + F_MIN] === seq ? b + F_MIN : ix[b + F_MIN + 2] === seq ? b + F_MIN + 2 : -1;
+    if (ix[b + F_LIVE] === 0 && k !== this.tail) {
+      // Everything in it is confirmed: the file goes (its space comes back at Storage's next compaction).
+      this.store.erase(name);
+      for (let i = b; i < b + F; i++) ix[i] = 0;
+    } else if (m >= 0 && (ix[b + F_FLAGS] & SEG_RELOC) !== 0) this.scan(k, 0);
+    else if (m >= 0) {
+      // Records in seq order: its class's next head here is the first live one of that class after it.
+      const c = (m - b - F_MIN) / 2;
+      let q = off + L;
+      ix[m] = 0;
+      while (q < ix[b + F_END]) {
+        const fl = f.charCodeAt(q + 1);
+        if (f.charCodeAt(q) === 0xff && ((fl >> 1) & 1) === c) {
+          ix[m] = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
+          ix[m + 1] = q;
+          break;
+        }
+        q += f.charCodeAt(q + 2) * 256 + f.charCodeAt(q + 3) + REC_OVERHEAD;
+      }
+    }
+    if (counted) this.stats.removed++;
+    return true;
   }
 
-  /** A free slot below capacity (one exists whenever size() < capacity). */
-  private freeSlot(): number {
-    for (let i = 0; i < this.cap; i++) if (!(this.slotSeq[i] >= 0)) return i;
-    return 0;
+  /** One more send attempt for this entry (kept for the last entry tried only). */
+  noteTry(seq: number): void {
+    if (seq !== this.trySeq) {
+      if (!this.has(seq)) return;
+      this.trySeq = seq;
+      this.tries = 0;
+    }
+    this.tries++;
+  }
+
+  size(): number {
+    return this.n;
+  }
+
+  /** Every entry in send order, read from flash (diagnostics and tests; the send path uses head()). */
+  entries(): OutboxEntry[] {
+    const out: OutboxEntry[] = [];
+    for (let k = 0; k < OB_SEGMENTS; k++) {
+      const f = this.ix[k * F + F_LIVE] > 0 ? this.store.read(this.pre + k) : undefined;
+      if (f === undefined) continue;
+      for (let p = 1; p + 1 < f.length; ) {
+        const L = f.charCodeAt(p + 2) * 256 + f.charCodeAt(p + 3) + REC_OVERHEAD;
+        if ((f.charCodeAt(p + 1) & 0xf0) !== 0xa0 || p + L > f.length) break;
+        const e = readRecord(f, p);
+        if (e !== undefined) {
+          if (e.seq === this.trySeq) e.tries = this.tries;
+          out.push(e);
+        }
+        p += L;
+      }
+    }
+    out.sort(function (a, b) {
+      return b.prio - a.prio || a.seq - b.seq;
+    });
+    return out;
   }
 
   /**
@@ -342,31 +474,260 @@ export class Outbox {
    * up to 2 * SEQ_BLOCK at every wake). load() takes the larger of the two sequence files, so both get
    * the exact value: older first, then the one with the live reservation. A power cut in either write
    * leaves a valid value >= every seq handed out, so the guarantee (strictly increasing) holds.
+   * With `upTo` (push() renewing the reservation): write that one value to the older file.
    */
-  checkpoint(): boolean {
+  checkpoint(upTo?: number): boolean {
     if (!this.loaded) this.load();
-    if (this.limit === this.next) return true;
-    return this.reserve(this.next) && this.reserve(this.next);
-  }
-
-  /** Write a reservation (by default the next block) to the older sequence file. */
-  private reserve(exact?: number): boolean {
-    let width = this.cap;
-    for (let i = this.slotSeq.length - 1; i >= width; i--) {
-      if (this.slotSeq[i] >= 0) {
-        width = i + 1;
-        break;
-      }
+    if (upTo === undefined) return this.limit === this.next || (this.checkpoint(this.next) && this.checkpoint(this.next));
+    let v = upTo > SEQ_MAX ? SEQ_MAX : upTo;
+    const value = v;
+    let s = "";
+    for (let i = 0; i < 8; i++) {
+      s = HEX.charAt(v % 16) + s;
+      v = Math.floor(v / 16);
     }
-    let upTo = exact !== undefined ? exact : this.next + 2 * this.block;
-    if (upTo > SEQ_MAX) upTo = SEQ_MAX;
-    if (!this.store.write(this.seqName(this.seqFile), encodeSeqRecord(upTo, width))) return false;
-    this.limit = upTo;
-    this.seqFile = this.seqFile === 0 ? 1 : 0;
+    s = "S" + s + "10";
+    let c = crc16(s, 0, s.length);
+    let t = "";
+    for (let i = 0; i < 4; i++) {
+      t = HEX.charAt(c & 15) + t;
+      c = c >> 4;
+    }
+    if (!this.write(this.pre + ".s" + this.sf, s + t, -1, 0)) return false;
+    this.limit = value;
+    this.sf = this.sf === 0 ? 1 : 0;
     return true;
   }
 
-  private notePeak(): void {
-    if (this.list.length > this.stats.peak) this.stats.peak = this.list.length;
+  /**
+   * Walk segment k's records. want > 0: the offset of the live, intact record carrying that seq, or -1.
+   * want 0: rebuild k's index words from flash and return its live records; also raise this.top to the
+   * highest live seq, and leave in this.dup the last record's seq when it is a live relocated copy (load()
+   * resolves those). Lean on purpose: 1,700 records are walked at a full reload, so each costs a few
+   * byte reads (status, flags, length); a seq is read only where a head or the top can be. The last
+   * record is the only one a power cut can have torn, so it alone is checked here (the others when
+   * sent), and marked removed when it fails: what is appended after it later is still found.
+   */
+  private scan(k: number, want: number): number {
+    const ix = this.ix;
+    const b = k * F;
+    const name = this.pre + k;
+    const f = this.store.read(name);
+    const known = ix[b + F_END];
+    if (want === 0) {
+      for (let i = b + 1; i < b + F; i++) ix[i] = 0;
+      this.dup = 0;
+    }
+    if (f === undefined) return want === 0 ? 0 : -1;
+    // A segment in use is walked up to what is indexed: a record torn in this life may follow.
+    const end = known > 0 && known < f.length ? known : f.length;
+    // Not ours, torn when created, or from a budget with another segment size: drained, never appended to.
+    let flags = f.charCodeAt(0) !== SEG_MAGIC || f.length !== this.seg ? SEG_SEALED : 0;
+    let p: number = f.charCodeAt(0) === SEG_MAGIC ? 1 : end;
+    let count = 0;
+    let live = 0;
+    let rec = -1;
+    let first0 = -1;
+    let first1 = -1;
+    let last = -1;
+    let prev = -1;
+    while (p + 1 < end) {
+      const fl: number = f.charCodeAt(p + 1);
+      if (fl === 0xff) break; // erased flash: the end
+      const L = f.charCodeAt(p + 2) * 256 + f.charCodeAt(p + 3) + REC_OVERHEAD;
+      if ((fl & 0xf0) !== 0xa0 || L === REC_OVERHEAD || p + L > end) {
+        // A header that makes no sense: what follows cannot be found, and nothing more goes in here.
+        if (!this.loaded && want === 0) this.stats.corrupt++;
+        flags |= SEG_SEALED;
+        break;
+      }
+      rec = p;
+      if (f.charCodeAt(p) === 0xff) {
+        if (want > 0) {
+          const seq = ((f.charCodeAt(p + 4) * 256 + f.charCodeAt(p + 5)) * 256 + f.charCodeAt(p + 6)) * 256 + f.charCodeAt(p + 7);
+          if (seq === want && readRecord(f, p) !== undefined) return p;
+        } else {
+          count++;
+          live += L;
+          prev = last;
+          last = p;
+          // 0xA0 / 0xA1: a report, as written (the usual case, so it comes first)
+          if (fl > 0xa1) {
+            if ((fl & REC_RELOC) !== 0) flags |= SEG_RELOC;
+            if ((fl & 2) === 0) {
+              if (first0 < 0) first0 = p;
+            } else if (first1 < 0) first1 = p;
+          } else if (first0 < 0) first0 = p;
+        }
+      }
+      p += L;
+    }
+    if (want > 0) return -1;
+    ix[b + F_LIVE] = live;
+    // The seq of the last record written here, live or not: load() appends where the newest one is.
+    this.at = rec < 0 ? 0 : ((f.charCodeAt(rec + 4) * 256 + f.charCodeAt(rec + 5)) * 256 + f.charCodeAt(rec + 6)) * 256 + f.charCodeAt(rec + 7);
+    if (known === 0) ix[b + F_END] = p;
+    else flags |= ix[b + F_FLAGS] & SEG_SEALED;
+    // The final record: the one a power cut can have torn, and the one a cut in a reclaim can have
+    // left as a duplicate (a relocated copy whose original was not marked yet).
+    const final = last >= 0 && last + f.charCodeAt(last + 2) * 256 + f.charCodeAt(last + 3) + REC_OVERHEAD === p ? last : -1;
+    let torn = -1;
+    if (final >= 0 && readRecord(f, final) === undefined) {
+      // Torn: never delivered. If this write fails, the next load tries again.
+      if (this.write(name, "\0", final, 0) && !this.loaded) this.stats.corrupt++;
+      count--;
+      ix[b + F_LIVE] -= p - final;
+      if (first0 === final) first0 = -1;
+      if (first1 === final) first1 = -1;
+      torn = final;
+      last = prev;
+    } else if (final >= 0 && (f.charCodeAt(final + 1) & REC_RELOC) !== 0)
+      this.dup = ((f.charCodeAt(final + 4) * 256 + f.charCodeAt(final + 5)) * 256 + f.charCodeAt(final + 6)) * 256 + f.charCodeAt(final + 7);
+    ix[b + F_FLAGS] = flags;
+    if ((flags & SEG_RELOC) !== 0) {
+      // Relocated copies break the seq order: every live seq is read once more.
+      for (let q = 1; q < p; ) {
+        if (f.charCodeAt(q) === 0xff && q !== torn) {
+          const seq = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
+          const m = b + F_MIN + 2 * ((f.charCodeAt(q + 1) >> 1) & 1);
+          if (seq > this.top) this.top = seq;
+          if (ix[m] === 0 || seq < ix[m]) {
+            ix[m] = seq;
+            ix[m + 1] = q;
+          }
+        }
+        q += f.charCodeAt(q + 2) * 256 + f.charCodeAt(q + 3) + REC_OVERHEAD;
+      }
+    } else {
+      // In seq order: a class's head is its first live record, the top is the last one.
+      for (let c = 0; c < 2; c++) {
+        const q = c === 0 ? first0 : first1;
+        if (q < 0) continue;
+        ix[b + F_MIN + 2 * c] = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
+        ix[b + F_MIN + 2 * c + 1] = q;
+      }
+      if (last >= 0) {
+        const top = ((f.charCodeAt(last + 4) * 256 + f.charCodeAt(last + 5)) * 256 + f.charCodeAt(last + 6)) * 256 + f.charCodeAt(last + 7);
+        if (top > this.top) this.top = top;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Append one record (status byte included) and index it: its position (segment * 65536 + offset); -1
+   * when a write failed, -2 when there is no room. It goes to the tail segment; when that is full, to a
+   * fresh one, as long as another stays free. With only the last free one left, the segment (not the
+   * tail) with the fewest live bytes is reclaimed: its live records are copied to the tail while they fit
+   * (reloc: these copies may take the last free segment), and it is erased once the last original is
+   * marked. A failed write seals its segment (part of the record may be there) and is tried once more.
+   */
+  private put(rec: string, reloc: boolean): number {
+    const ix = this.ix;
+    const st = this.store;
+    const L = rec.length;
+    let fails = 0;
+    for (let round = 0; round < 2 * OB_SEGMENTS; round++) {
+      let t = this.tail;
+      let at = -1;
+      if (t >= 0 && (ix[t * F + F_FLAGS] & SEG_SEALED) === 0 && ix[t * F + F_END] + L <= this.seg) {
+        const off = ix[t * F + F_END];
+        // A write that says it failed may still have put every byte there (the part missing was 0xFF,
+        // as erased flash is): then it did not fail, and a copy elsewhere would be a duplicate.
+        if (this.write(this.pre + t, rec, off, 0) || (st.read(this.pre + t) || "").substring(off, off + L) === rec) {
+          ix[t * F + F_END] = off + L;
+          at = t * 65536 + off;
+        } else ix[t * F + F_FLAGS] |= SEG_SEALED;
+      } else {
+        let nfree = 0;
+        let free = -1;
+        for (let k = this.nseg - 1; k >= 0; k--)
+          if (ix[k * F + F_END] === 0) {
+            nfree++;
+            free = k;
+          }
+        if (nfree > 1 || (nfree === 1 && reloc)) {
+          if (t >= 0 && ix[t * F + F_LIVE] === 0) {
+            st.erase(this.pre + t);
+            for (let i = t * F; i < t * F + F; i++) ix[i] = 0;
+          }
+          this.tail = -1;
+          t = free;
+          const head = String.fromCharCode(SEG_MAGIC) + rec;
+          const f = this.write(this.pre + t, head, 0, this.seg) ? head : st.read(this.pre + t) || "";
+          if (f.substring(0, 1 + L) === head) {
+            ix[t * F + F_END] = 1 + L;
+            this.tail = t;
+            at = t * 65536 + 1;
+          } else {
+            // A torn creation may have left a file: in use, nothing indexed, reclaimed as empty.
+            ix[t * F + F_END] = 1;
+            ix[t * F + F_FLAGS] = SEG_SEALED;
+          }
+        } else {
+          if (reloc) return -2;
+          let v = -1;
+          for (let k = 0; k < OB_SEGMENTS; k++) if (k !== t && ix[k * F + F_END] !== 0 && (v < 0 || ix[k * F + F_LIVE] < ix[v * F + F_LIVE])) v = k;
+          if (v < 0) return -2;
+          const name = this.pre + v;
+          // Full (no room for one more after this record) and drop-oldest: see below.
+          const full = this.drop && this.bytes + 2 * L > this.cap;
+          for (let p = 1; ix[v * F + F_LIVE] > 0; ) {
+            // Read again each time: creating a segment can make Storage compact and move files.
+            const f = st.read(name);
+            if (f === undefined || p + 1 >= f.length || (f.charCodeAt(p + 1) & 0xf0) !== 0xa0) break;
+            const fl = f.charCodeAt(p + 1);
+            const n = f.charCodeAt(p + 2) * 256 + f.charCodeAt(p + 3);
+            if (f.charCodeAt(p) === 0xff) {
+              const seq = ((f.charCodeAt(p + 4) * 256 + f.charCodeAt(p + 5)) * 256 + f.charCodeAt(p + 6)) * 256 + f.charCodeAt(p + 7);
+              // Full and drop-oldest: the oldest report would be the next push's victim anyway. Copying it
+              // instead would take a place the new reports need, so more of the next segment would
+              // still be live at its turn: the copying snowballs (measured: 5, 10, 20, 40, 80 a wrap).
+              let oldest = full && (fl & 2) === 0;
+              for (let b = 0; b < ix.length && oldest; b += F) if (ix[b + F_MIN] > 0 && ix[b + F_MIN] < seq) oldest = false;
+              const bad = !oldest && readRecord(f, p) === undefined; // rotted: not copied, never delivered
+              let r = -1;
+              if (!oldest && !bad) {
+                // Copy first, then mark the original: a power cut in between leaves a duplicate (load keeps the copy), never a loss.
+                let copy = "\xff" + String.fromCharCode(fl | REC_RELOC) + f.substring(p + 2, p + 8 + n);
+                const c = crc16(copy, 1, copy.length);
+                copy += String.fromCharCode(c >> 8, c & 255);
+                r = this.put(copy, true);
+                if (r < 0) return r;
+              }
+              if (!this.remove(seq, v * 65536 + p)) {
+                if (r >= 0) this.remove(seq, r); // the original stays: take the copy back
+                return -1;
+              }
+              if (oldest) this.stats.droppedOldest++;
+              if (bad) this.stats.corrupt++;
+            }
+            p += n + REC_OVERHEAD;
+          }
+          if (ix[v * F + F_END] !== 0 && ix[v * F + F_LIVE] === 0 && v !== this.tail) {
+            st.erase(name);
+            for (let i = v * F; i < v * F + F; i++) ix[i] = 0;
+          }
+          continue;
+        }
+      }
+      if (at < 0) {
+        this.stats.storeFailures++;
+        if (++fails > 1) return -1;
+        continue;
+      }
+      const seq = ((rec.charCodeAt(4) * 256 + rec.charCodeAt(5)) * 256 + rec.charCodeAt(6)) * 256 + rec.charCodeAt(7);
+      const m = t * F + F_MIN + 2 * ((rec.charCodeAt(1) >> 1) & 1);
+      ix[t * F + F_LIVE] += L;
+      if (reloc) ix[t * F + F_FLAGS] |= SEG_RELOC;
+      this.n++;
+      this.bytes += L;
+      if (ix[m] === 0 || seq < ix[m]) {
+        ix[m] = seq;
+        ix[m + 1] = at & 0xffff;
+      }
+      return at;
+    }
+    return -2;
   }
 }

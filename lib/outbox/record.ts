@@ -1,15 +1,26 @@
-// Outbox record formats: one small self-checking text record per queued uplink, and the sequence
-// reservation record. Fixed-width hex fields read with charCodeAt; CRC-16/CCITT-FALSE in pure JS (E.CRC32
-// exists only on the device). A torn, truncated or bit-rotted record decodes as undefined, never throws.
+// Outbox flash layout: segment files of binary records, and the sequence reservation record. Pure JS
+// (E.CRC32 exists only on the device); everything here is read with charCodeAt on a memory-mapped string.
 //
-// Entry record (one file per slot), all ASCII, n = payload length, total n + 18 characters:
-//   [0] 'Q' (format 1)  [1..8] seq, 8 hex  [9] mode '0'|'1'  [10] prio '0'..'9'  [11..13] n, 3 hex
-//   [14 .. 14+n) the frame hex as it will be sent   [14+n .. 18+n) CRC-16 of everything before it, 4 hex
-// Sequence record (two alternating files), 15 characters:
-//   [0] 'S'  [1..8] reserved seq, 8 hex  [9..10] slot files in use (scan width), 2 hex  [11..14] CRC-16
-// The CRC sits last so a write cut short (truncated, or 0xFF-filled flash) never passes the check.
+// Segment file `<prefix><k>`, pre-allocated at its full size (Storage.write(name, data, 0, size)): byte 0 is
+// SEG_MAGIC, records follow from offset 1, the rest is erased flash (0xFF). Offset 1, not 0, because a
+// write at offset 0 makes Espruino replace the whole file: every status byte must be at an offset > 0.
+// A record, n = payload length (1..1024), REC_OVERHEAD + n bytes:
+//   [0]      status: 0xFF live (never written), 0x00 removed. Written once, later: flash turns 1s into 0s
+//            without an erase, and Espruino refuses any other rewrite ("already written with different data").
+//   [1]      flags: 0xA0 | REC_RELOC | REC_TEXT | prio << 1 | mode. The high nibble 0xA tells a record from
+//            erased flash (0xFF) or garbage.
+//   [2..3]   n, big-endian   [4..7] seq, big-endian
+//   [8..8+n) the frame: its bytes (hex decoded), or with REC_TEXT the string as given (not even-length
+//            upper-case hex: kept as is, so the module's own refusal of a malformed frame still happens)
+//   [8+n..]  CRC-16 of bytes [1, 8+n), big-endian (the status byte is outside: it changes)
+// A write cut short leaves a prefix of the record and 0xFF after it, which never passes the CRC; a cut
+// before the flags byte leaves nothing visible.
+//
+// Sequence record (two alternating files `<prefix>.s0` / `.s1`), 15 ASCII characters, the format the
+// slot-per-record outbox used, so a firmware update keeps the numbering:
+//   [0] 'S'  [1..8] reserved seq, 8 hex  [9..10] "10" (was the slot count, now unused)  [11..14] CRC-16, 4 hex
 
-/** What the sender sees of one queued uplink. `tries` lives in RAM only (persisting it would cost a write per try). */
+/** What the sender sees of one queued uplink. `tries` lives in RAM only, for the last entry tried. */
 export interface OutboxEntry {
   seq: number;
   hex: string;
@@ -19,13 +30,15 @@ export interface OutboxEntry {
   tries: number;
 }
 
-export const REC_HEAD_CHARS = 14;
-export const REC_EXTRA_CHARS = 18;
+export const SEG_MAGIC = 0x4f; // "O"
+export const REC_OVERHEAD = 10;
+export const REC_TEXT = 4;
+export const REC_RELOC = 8;
 export const SEQ_REC_CHARS = 15;
-/** Largest seq a record can hold (8 hex digits). */
+/** Largest seq a record can hold (4 bytes; 8 hex digits in the sequence record). */
 export const SEQ_MAX = 0xffffffff;
+export const HEX = "0123456789ABCDEF";
 
-const HEX = "0123456789ABCDEF";
 // CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF), a nibble at a time: 16 table entries instead of 256.
 const CRC_T = [
   0x0000, 0x1021, 0x2042, 0x3063, 0x4084, 0x50a5, 0x60c6, 0x70e7, 0x8108, 0x9129, 0xa14a, 0xb16b, 0xc18c, 0xd1ad, 0xe1ce, 0xf1ef,
@@ -42,66 +55,23 @@ export function crc16(s: string, from: number, to: number): number {
   return crc;
 }
 
-/** `v` (0 <= v <= 16^n - 1) as exactly n upper-case hex digits. Arithmetic, not bit operations: seq may pass 2^31. */
-export function hexN(v: number, n: number): string {
-  let s = "";
-  for (let i = 0; i < n; i++) {
-    s = HEX.charAt(v % 16) + s;
-    v = Math.floor(v / 16);
-  }
-  return s;
-}
-
-/** The n hex digits at s[from] as a number, or -1 when one is missing or not a hex digit. */
-export function readHexN(s: string, from: number, n: number): number {
-  if (from + n > s.length) return -1;
-  let v = 0;
-  for (let i = from; i < from + n; i++) {
-    const c = s.charCodeAt(i);
-    let d = -1;
-    if (c >= 48 && c <= 57) d = c - 48;
-    else if (c >= 65 && c <= 70) d = c - 55;
-    else if (c >= 97 && c <= 102) d = c - 87;
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-
-/** The stored form of one entry. The caller has checked 1 <= hex.length <= 1024, mode 0|1, prio 0..9. */
-export function encodeRecord(seq: number, mode: number, prio: number, hex: string): string {
-  const body = "Q" + hexN(seq, 8) + HEX.charAt(mode) + HEX.charAt(prio) + hexN(hex.length, 3) + hex;
-  return body + hexN(crc16(body, 0, body.length), 4);
-}
-
-/** The entry a record holds, or undefined when it is torn, corrupt or not a record. */
-export function decodeRecord(r: string, maxHex: number): OutboxEntry | undefined {
-  if (r.length < REC_EXTRA_CHARS + 1 || r.charCodeAt(0) !== 81 /* Q */) return undefined;
-  const n = readHexN(r, 11, 3);
-  if (n < 1 || n > maxHex || r.length !== n + REC_EXTRA_CHARS) return undefined;
-  const end = REC_HEAD_CHARS + n;
-  if (readHexN(r, end, 4) !== crc16(r, 0, end)) return undefined;
-  const seq = readHexN(r, 1, 8);
-  const mode = r.charCodeAt(9) - 48;
-  const prio = r.charCodeAt(10) - 48;
-  if (seq < 0 || mode < 0 || mode > 1 || prio < 0 || prio > 9) return undefined;
-  // substring copies into RAM: a memory-mapped Storage string would go stale after Storage.compact().
-  return { seq: seq, hex: r.substring(REC_HEAD_CHARS, end), mode: mode, prio: prio, tries: 0 };
-}
-
-export function encodeSeqRecord(reserved: number, width: number): string {
-  const body = "S" + hexN(reserved, 8) + hexN(width, 2);
-  return body + hexN(crc16(body, 0, body.length), 4);
-}
-
-/** The reserved seq of a sequence record, or -1 when it is torn or corrupt. */
-export function seqRecordValue(r: string | undefined): number {
-  if (r === undefined || r.length !== SEQ_REC_CHARS || r.charCodeAt(0) !== 83 /* S */) return -1;
-  if (readHexN(r, 11, 4) !== crc16(r, 0, 11)) return -1;
-  return readHexN(r, 1, 8);
-}
-
-/** The scan width of a sequence record that seqRecordValue accepted. */
-export function seqRecordWidth(r: string): number {
-  return readHexN(r, 9, 2);
+/**
+ * The entry of the record at f[p] when it is live and intact, else undefined (removed, torn, rotted).
+ * The frame is copied out (hex built, or substring): f may be a memory-mapped view of flash.
+ */
+export function readRecord(f: string, p: number): OutboxEntry | undefined {
+  const fl = f.charCodeAt(p + 1);
+  const n = f.charCodeAt(p + 2) * 256 + f.charCodeAt(p + 3);
+  const end = p + 8 + n;
+  if (f.charCodeAt(p) !== 0xff || (fl & 0xf0) !== 0xa0 || n < 1 || end + 2 > f.length) return undefined;
+  if (crc16(f, p + 1, end) !== f.charCodeAt(end) * 256 + f.charCodeAt(end + 1)) return undefined;
+  let hex = "";
+  if (fl & REC_TEXT) hex = f.substring(p + 8, end);
+  else
+    for (let i = p + 8; i < end; i++) {
+      const b = f.charCodeAt(i);
+      hex += HEX.charAt(b >> 4) + HEX.charAt(b & 15);
+    }
+  const seq = ((f.charCodeAt(p + 4) * 256 + f.charCodeAt(p + 5)) * 256 + f.charCodeAt(p + 6)) * 256 + f.charCodeAt(p + 7);
+  return { seq: seq, hex: hex, mode: fl & 1, prio: (fl >> 1) & 1, tries: 0 };
 }

@@ -156,7 +156,7 @@ export interface ScenarioFigures {
 /** Each scenario for 2 h (reports every 5 min, a roomy outbox), then until Ready with nothing queued. */
 export function scenarioFigures(seed: number): ScenarioFigures[] {
   return SCENARIOS.map((sc) => {
-    const r = makeDeviceRig({ scenario: sc.name, seed, config: { outbox: { capacity: 64 } } });
+    const r = makeDeviceRig({ scenario: sc.name, seed, config: {} });
     r.clock.advance(2 * HOUR);
     r.stopReports();
     const t = r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0 && !r.device.link.up.busy(), 2 * HOUR);

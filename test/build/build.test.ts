@@ -47,12 +47,12 @@ describe("build", () => {
   });
 
   it("refuses a bad configuration, naming the key and the allowed range", async () => {
-    const r = await buildFirmware({ config: { aep: { lifetimeS: 120, autoTau: 5 }, outbox: { capacity: 0 }, modem: { baud: 1234 }, nonsense: 1 }, env: {} });
+    const r = await buildFirmware({ config: { aep: { lifetimeS: 120, autoTau: 5 }, outbox: { flashBytes: 0 }, modem: { baud: 1234 }, nonsense: 1 }, env: {} });
     expect(r.ok).toBe(false);
     const text = r.errors.join("\n");
     expect(text).toContain("config aep.lifetimeS: must be from 300 to 2592000, got 120");
     expect(text).toContain("config aep.autoTau: must be one of 0, 1, 2, got 5");
-    expect(text).toContain("config outbox.capacity: must be from 1 to 64, got 0");
+    expect(text).toContain("config outbox.flashBytes: must be from 4096 to 524288, got 0");
     expect(text).toContain("config modem.baud:");
     expect(text).toContain("config nonsense: unknown key");
   });
@@ -96,10 +96,10 @@ describe("build", () => {
 describe("configuration validation", () => {
   it("reports rules across keys together with single-key errors, in one run", async () => {
     const { validateConfig } = await import("../../lib/config");
-    const r = validateConfig({ aep: { security: 2 }, outbox: { capacity: 99 }, network: { psm: { enabled: true, tauS: 60, activeS: 120 } } }, {});
+    const r = validateConfig({ aep: { security: 2 }, outbox: { flashBytes: 99 }, network: { psm: { enabled: true, tauS: 60, activeS: 120 } } }, {});
     expect(r.config).toBeUndefined();
     expect(r.errors).toEqual([
-      "outbox.capacity: must be from 1 to 64, got 99",
+      "outbox.flashBytes: must be from 4096 to 524288, got 99",
       "aep.security: 2 needs aep.pskId and aep.psk (1 to 64 characters each; the PSK may come from $AEP_PSK)",
       "network.psm.activeS: must be shorter than network.psm.tauS (60), got 120",
     ]);

@@ -13,10 +13,10 @@ const RUN_MS = 2 * 60 * MIN;
 /** Reports queued in the last stretch of a run may still be on their way; older ones must be confirmed. */
 const SETTLE_MS = 10 * MIN;
 /** A short interval so two hours hold over a hundred reports; a roomy outbox so no outage overflows it. */
-const CONFIG = { app: { reportIntervalS: 60 }, outbox: { capacity: 64 } };
+const CONFIG = { app: { reportIntervalS: 60 }, outbox: { flashBytes: 81920 } };
 
 /** Power saving on, on an ESP32: the MCU deep-sleeps between reports and every wake is a reboot. */
-const PSM_CONFIG = { app: { reportIntervalS: 120 }, outbox: { capacity: 64 }, network: { psm: { enabled: true, tauS: 3600, activeS: 10 } } };
+const PSM_CONFIG = { app: { reportIntervalS: 120 }, outbox: { flashBytes: 81920 }, network: { psm: { enabled: true, tauS: 3600, activeS: 10 } } };
 
 let bundle: TestBundle;
 let psmBundle: TestBundle;

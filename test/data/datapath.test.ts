@@ -14,7 +14,7 @@ import { makeDeviceRig, type DeviceRig } from "../device/rig";
 
 const MIN = 60_000;
 /** Reports only when the test asks: the timer-driven ones would blur the counts. */
-const QUIET = { app: { reportIntervalS: 604800 }, outbox: { capacity: 16 } };
+const QUIET = { app: { reportIntervalS: 604800 }, outbox: { flashBytes: 81920 } };
 
 function ready(r: DeviceRig): void {
   expect(r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0 && !r.device.link.up.busy(), 10 * MIN)).toBeGreaterThanOrEqual(0);
@@ -138,7 +138,7 @@ describe("data path: confirmed uplinks", () => {
   });
 
   it("a lost confirmation times out and the report is sent again: the platform sees a duplicate it can spot by seq", () => {
-    const r = makeDeviceRig({ config: { ...QUIET, outbox: { capacity: 16, confirmTimeoutS: 30 } } });
+    const r = makeDeviceRig({ config: { ...QUIET, outbox: { flashBytes: 81920, confirmTimeoutS: 30 } } });
     ready(r);
     r.app.report();
     // the module goes quiet right after accepting the send: its send,0 never reaches us
@@ -188,36 +188,37 @@ describe("data path: confirmed uplinks", () => {
   });
 
   it("queue full, drop-oldest: the oldest report goes, counted and logged; never more than capacity", () => {
-    const r = makeDeviceRig({ config: { app: { reportIntervalS: 604800 }, outbox: { capacity: 4, fullPolicy: "drop-oldest" } } });
+    // The smallest budget, 4096 bytes, holds 60 sample reports.
+    const r = makeDeviceRig({ config: { app: { reportIntervalS: 604800 }, outbox: { flashBytes: 4096, fullPolicy: "drop-oldest" } } });
     ready(r);
     r.sim.faults.noSignal(60 * MIN);
     r.clock.advance(5000);
     const first = r.device.outbox.nextSeq();
-    for (let i = 0; i < 10; i++) r.app.report();
-    expect(r.device.outbox.size()).toBe(4);
-    expect(r.device.outbox.stats.droppedOldest).toBe(6);
+    for (let i = 0; i < 70; i++) r.app.report();
+    expect(r.device.outbox.size()).toBe(60);
+    expect(r.device.outbox.stats.droppedOldest).toBe(10);
     expect(r.logs.join("\n")).toContain("outbox full: dropped its oldest report");
     expect(drained(r, 3 * 60 * MIN)).toBeGreaterThan(0);
-    expect(r.device.outbox.stats.peak).toBe(4);
-    // the newest survive (the link event after the outage may push out one more)
+    expect(r.device.outbox.stats.peak).toBe(60);
+    // the newest survive (the link event after the outage may push out one or two more)
     const seqs = platformSeqs(r).filter((s) => s >= first);
-    expect(seqs.length).toBeGreaterThanOrEqual(3);
-    expect(seqs[seqs.length - 1]).toBe(first + 9);
+    expect(seqs.length).toBeGreaterThanOrEqual(58);
+    expect(seqs[seqs.length - 1]).toBe(first + 69);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
   it("queue full, refuse-newest: the new report is refused, counted and logged", () => {
-    const r = makeDeviceRig({ config: { app: { reportIntervalS: 604800 }, outbox: { capacity: 4, fullPolicy: "refuse-newest" } } });
+    const r = makeDeviceRig({ config: { app: { reportIntervalS: 604800 }, outbox: { flashBytes: 4096, fullPolicy: "refuse-newest" } } });
     ready(r);
     r.sim.faults.noSignal(60 * MIN);
     r.clock.advance(5000);
-    for (let i = 0; i < 10; i++) r.app.report();
-    expect(r.device.outbox.size()).toBe(4);
-    expect(r.device.outbox.stats.refused).toBe(6);
-    expect(r.app.stats.notQueued).toBe(6);
+    for (let i = 0; i < 70; i++) r.app.report();
+    expect(r.device.outbox.size()).toBe(60);
+    expect(r.device.outbox.stats.refused).toBe(10);
+    expect(r.app.stats.notQueued).toBe(10);
     expect(drained(r, 3 * 60 * MIN)).toBeGreaterThan(0);
     const seqs = platformSeqs(r);
-    expect(seqs.length).toBe(4);
+    expect(seqs.length).toBe(60);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 });

@@ -218,7 +218,7 @@ export function downlinkDevice(): { device: Device; queued: { hex: string; prio:
 export function fuzzDispatcher(cases: number, seed: number): FuzzResult {
   const counters: Record<string, number> = {};
   // The outbox holds a case's responses (at most 8) without dropping any.
-  testConfig({ outbox: { capacity: 16 } });
+  testConfig({ outbox: { flashBytes: 4096 } });
   return runProperty(
     "dispatcher",
     fc.array(downlinkHex, { minLength: 1, maxLength: 8 }),

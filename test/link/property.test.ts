@@ -19,7 +19,7 @@ export const VARIANTS: Record<string, object> = {
 };
 
 export function faultRun(seed: number, faultsMs: number, meanGapMs: number, variant = "plain") {
-  const r = makeDeviceRig({ seed, config: { app: { reportIntervalS: 300 }, outbox: { capacity: 64 }, ...VARIANTS[variant] } });
+  const r = makeDeviceRig({ seed, config: { app: { reportIntervalS: 300 }, outbox: { flashBytes: 81920 }, ...VARIANTS[variant] } });
   const plan = randomSchedule(r.sim, r.rng, r.clock, { periodMs: faultsMs, quietAfterMs: faultsMs, meanGapMs });
   r.clock.advance(faultsMs);
   r.stopReports();

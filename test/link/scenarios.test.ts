@@ -13,7 +13,7 @@ const HOUR = 60 * MIN;
 
 /** Run a scenario for `ms`, then give the link `settleMs` of quiet to deliver everything. */
 /** A queue large enough that no scenario overflows it: every uplink must arrive (overflow has its own test). */
-const ROOMY = { app: { reportIntervalS: 120 }, outbox: { capacity: 64 } };
+const ROOMY = { app: { reportIntervalS: 120 }, outbox: { flashBytes: 81920 } };
 
 function run(name: string, ms = 2 * HOUR, seed = 1, config: unknown = ROOMY): DeviceRig {
   const r = makeDeviceRig({ scenario: name, seed, config });
@@ -97,7 +97,7 @@ describe("scenario specifics", () => {
   });
 
   it("reg-fail: reg,13 and reg,10 back off long and say why", () => {
-    const r = run("reg-fail", 4 * HOUR, 1, { app: { reportIntervalS: 600 }, outbox: { capacity: 64 } });
+    const r = run("reg-fail", 4 * HOUR, 1, { app: { reportIntervalS: 600 }, outbox: { flashBytes: 81920 } });
     expect(r.logs.join("\n")).toContain("authentication rejected");
     expect(r.device.link.stats.byCode["reg13"]).toBe(1);
     expect(r.device.link.stats.byCode["reg10"]).toBe(1);

@@ -1,8 +1,11 @@
 // require("Storage") for the sandbox: Espruino's Storage API on a plain named-record store (in memory for
 // tests, a JSON file for `npm start`). Behaviour measured on the 2v29 interpreter: names longer than 28
 // characters are silently cut to 28; a zero-length write throws "Can't create zero length file"; reading
-// a missing file gives undefined; write(name, data, offset, size) pre-sizes a file with 0xFF and fills it
-// in later; readJSON throws on bad JSON unless noExceptions; list(pattern) filters by a RegExp or a
+// a missing file gives undefined; write(name, data, 0, size) creates a file of size bytes, 0xFF after
+// data, replacing any old one; write(name, data, offset > 0) writes into the existing file, and throws
+// "Unable to find or create file" when there is none, "Too much data for file size" past its end, and
+// "File already written with different data" unless the bytes there are all erased (0xFF), even when
+// they already equal data; readJSON throws on bad JSON unless noExceptions; list(pattern) filters by a RegExp or a
 // substring. getFree() is an estimate (ESP32 Storage size minus each file plus a 32-byte header).
 
 import fs from "node:fs";
@@ -13,6 +16,8 @@ export interface SandboxStore {
   read(name: string): string | undefined;
   /** False when the write did not happen (a full or failing flash). */
   write(name: string, data: string): boolean;
+  /** Partial writes as lib/ports' Store has them (MemoryStore: power cuts tear them as flash does); else whole-file writes. */
+  writeAt?(name: string, data: string, offset: number, size: number): boolean;
   erase(name: string): void;
   names(): string[];
 }
@@ -116,16 +121,21 @@ export function makeStorage(h: StorageHooks): Record<string, (...a: any[]) => un
       const n = clipName(name);
       const d = toData(data);
       if (!h.alive()) return false;
-      if (size !== undefined) {
-        // Pre-sized file, filled in by later writes at an offset; unwritten bytes read as erased flash.
-        const o = offset || 0;
-        const body = ("\xff".repeat(o) + d + "\xff".repeat(Math.max(0, size - o - d.length))).substring(0, size);
-        return st.write(n, body);
-      }
-      if (offset !== undefined && offset > 0) {
+      const o = offset || 0;
+      if (o > 0) {
         const old = st.read(n);
-        if (old === undefined) return false;
-        return st.write(n, (old.substring(0, offset) + d + old.substring(offset + d.length)).substring(0, old.length));
+        if (old === undefined) throw h.error("Unable to find or create file");
+        if (o + d.length > old.length) throw h.error("Too much data for file size");
+        // Even the same bytes again: at an offset Espruino only writes into erased flash.
+        if (old.substring(o, o + d.length) !== "\xff".repeat(d.length)) throw h.error("File already written with different data");
+        if (st.writeAt) return st.writeAt(n, d, o, old.length);
+        return st.write(n, old.substring(0, o) + d + old.substring(o + d.length));
+      }
+      if (size !== undefined && size > d.length) {
+        // Pre-sized file, filled in by later writes at an offset; unwritten bytes read as erased flash.
+        if (used() + HEADER_BYTES + size > capacity) throw h.error("Unable to find or create file");
+        if (st.writeAt) return st.writeAt(n, d, 0, size);
+        return st.write(n, d + "\xff".repeat(size - d.length));
       }
       if (d.length === 0) throw h.error("Can't create zero length file");
       if (used() + HEADER_BYTES + d.length > capacity) throw h.error("Unable to find or create file");

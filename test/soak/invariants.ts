@@ -1,11 +1,14 @@
 // The soak's ledger: what the firmware promised (uplinks queued, commands received) against what the
 // platform (the simulator) got, kept incrementally so it can be checked at every state change, every
 // host write and every simulated minute of a 30-day run. check() returns the first breach as text.
+// The outbox lives in flash and can hold 2,000 uplinks, so the ledger learns each frame when it is
+// pushed (notePush) and compares the whole queue with its own list only when the counts disagree, the
+// policy dropped something, an MCU rebooted, or once a simulated hour.
 
 import { decodeCommand, decodeFrame } from "../../lib/aep/codec";
 import { AtLimit } from "../../lib/at/engine";
 import type { Device } from "../../lib/device";
-import { PRIO_RESPONSE } from "../../lib/outbox/outbox";
+import { OB_DROPPED_OLDEST, OB_OK, OB_STORE_FAILED, PRIO_RESPONSE } from "../../lib/outbox/outbox";
 import { APP_PROFILE, SVC_TELEMETRY } from "../../firmware/profile";
 import type { DeviceRig } from "../device/rig";
 
@@ -114,7 +117,38 @@ export class Ledger {
   peakOutbox = 0;
   checks = 0;
 
-  constructor(private capacity: number) {}
+  /** Frames as pushed (seq -> hex, prio), until the ledger has picked them up. */
+  private pushedFrames = new Map<number, { hex: string; prio: number }>();
+  /** What the last full comparison saw: the policy's drop count, and the check number. */
+  private diffDropped = -1;
+  private diffCheck = 0;
+  /** Set by the soak after an MCU reboot: the next check compares everything. */
+  fullDiffDue = true;
+  fullDiffs = 0;
+
+  /** maxRecords: the most uplinks the outbox can hold (its byte budget over the smallest record). */
+  constructor(private maxRecords: number) {}
+
+  /** Telemetry reports among the uplinks the policy dropped (never confirmed). */
+  reportsDropped(): number {
+    let n = 0;
+    for (const seq of this.vanished) if (!this.confirmed.has(seq) && (this.uplinks.get(seq)?.reportSeq ?? -1) >= 0) n++;
+    return n;
+  }
+
+  /** Pushes the outbox did not take although the rig counts them (OB_STORE_FAILED: the flash write failed). */
+  readonly notQueued = new Set<number>();
+
+  /** Pushes the outbox accepted (OB_OK, OB_DROPPED_OLDEST): a promise even when a power cut came right after. */
+  private accepted = new Set<number>();
+
+  /** Every push, with its result code (the soak's push hook calls this). */
+  notePush(seq: number, hex: string, prio: number, result: number): void {
+    if (result === OB_OK || result === OB_DROPPED_OLDEST) {
+      this.pushedFrames.set(seq, { hex, prio });
+      this.accepted.add(seq);
+    } else if (result === OB_STORE_FAILED) this.notQueued.add(seq);
+  }
 
   totals(d: Device): InstanceTotals {
     return addTotals(this.past, instanceTotals(d));
@@ -157,11 +191,12 @@ export class Ledger {
   /** Pick up uplinks queued since the last look; their frames are still in the outbox (none sent yet). */
   private syncProduced(rig: DeviceRig): string | undefined {
     const p = rig.produced;
-    if (this.producedCursor >= p.length) return undefined;
-    const entries = rig.device.outbox.entries();
     for (; this.producedCursor < p.length; this.producedCursor++) {
       const seq = p[this.producedCursor];
       if (this.uplinks.has(seq)) return "seq " + seq + " queued twice";
+      let e = this.pushedFrames.get(seq);
+      this.pushedFrames.delete(seq);
+      if (this.notQueued.has(seq)) continue; // its flash write failed: not a promise
       const moved = rig.requeued.find((x) => x[1] === seq);
       if (moved) {
         // A copy of `from` moved behind the queue after RSTs: the same uplink under a new seq.
@@ -169,14 +204,17 @@ export class Ledger {
         if (!orig) return "seq " + seq + " is a copy of " + moved[0] + ", which was never queued";
         if (!this.outstanding.has(moved[0])) return "seq " + moved[0] + " moved behind the queue but was not outstanding";
         this.moved.add(moved[0]); // it leaves the outbox right after its copy is in
-        if (!entries.some((x) => x.seq === seq && x.hex === orig.hex)) return "the copy " + seq + " of seq " + moved[0] + " is not in the outbox with its frame";
+        if (!e || e.hex !== orig.hex || !rig.device.outbox.has(seq)) return "the copy " + seq + " of seq " + moved[0] + " is not in the outbox with its frame";
         this.uplinks.set(seq, { ...orig, seq });
         this.outstanding.add(seq);
         this.requeued++;
         continue;
       }
-      const e = entries.find((x) => x.seq === seq);
-      if (!e) return "uplink seq " + seq + " was queued but is not in the outbox at the next look";
+      // Pushed before the soak hooked this instance (the boot event): read it from the outbox.
+      if (!e) e = rig.device.outbox.entries().find((x) => x.seq === seq);
+      if (!e || !rig.device.outbox.has(seq)) {
+        return "uplink seq " + seq + " was queued but is not in the outbox at the next look";
+      }
       const f = decodeFrame(APP_PROFILE, e.hex);
       const info: UplinkInfo = {
         seq,
@@ -197,8 +235,13 @@ export class Ledger {
     return undefined;
   }
 
-  /** The power cut interrupted this push: the MCU never came back from it. */
+  /**
+   * The power cut interrupted this push: the MCU never came back from it. Unless the outbox said it
+   * was in flash (a write cut after its last byte that mattered: the rest was 0xFF already): then it
+   * is a promise like any other.
+   */
   excuse(seq: number): void {
+    if (this.accepted.has(seq)) return;
     this.excused.add(seq);
     if (this.outstanding.delete(seq)) {
       const u = this.uplinks.get(seq);
@@ -219,7 +262,7 @@ export class Ledger {
     if (t.moduleDropped !== 0) return "the module refused " + t.moduleDropped + " frame(s) as malformed";
     if (t.setAside !== 0) return t.setAside + " frame(s) set aside for good after RSTs (no soak fault makes one frame bad)";
     const size = d.outbox.size();
-    if (size > this.capacity) return "outbox holds " + size + " > capacity " + this.capacity;
+    if (size > this.maxRecords) return "outbox holds " + size + " > " + this.maxRecords + " uplinks, more than its budget can";
     if (size > this.peakOutbox) this.peakOutbox = size;
     const q = d.link.at.qLen;
     if (q > AtLimit.QUEUE) return "AT queue holds " + q + " > " + AtLimit.QUEUE;
@@ -246,11 +289,20 @@ export class Ledger {
       if (u && u.reportSeq >= 0) this.telemetryConfirmed++;
     }
     // What is neither confirmed nor queued any more was dropped; only the full-queue policy may drop.
+    // Reading the whole queue from flash each check would cost 2,000 record reads a simulated minute:
+    // compare it only when something can have changed besides what the ledger already tracks.
+    const d = rig.device;
+    if (!this.fullDiffDue && d.outbox.size() === this.outstanding.size && d.outbox.stats.droppedOldest === this.diffDropped && this.checks - this.diffCheck < 60) return undefined;
+    this.fullDiffDue = false;
+    this.diffDropped = d.outbox.stats.droppedOldest;
+    this.diffCheck = this.checks;
+    this.fullDiffs++;
     const queued = new Set<number>();
-    for (const e of rig.device.outbox.entries()) {
+    for (const e of d.outbox.entries()) {
       queued.add(e.seq);
       if (!this.outstanding.has(e.seq)) return "outbox holds seq " + e.seq + (this.confirmed.has(e.seq) ? ", already confirmed (resurrected)" : ", which was never queued");
     }
+    if (d.outbox.size() !== queued.size) return "outbox size() " + d.outbox.size() + " but " + queued.size + " records in flash";
     if (queued.size !== this.outstanding.size) {
       for (const seq of this.outstanding) {
         if (queued.has(seq)) continue;
@@ -308,6 +360,7 @@ export class Ledger {
 
   /** Quiet and drained: everything queued is confirmed (responses included). */
   checkDrained(rig: DeviceRig): string | undefined {
+    this.fullDiffDue = true;
     const b = this.check(rig);
     if (b) return b;
     if (this.outstanding.size !== 0) return this.outstanding.size + " uplink(s) still outstanding after the drain: " + [...this.outstanding].slice(0, 5).join(", ");

@@ -1,6 +1,6 @@
-// The soak inside `npm test`: a few simulated days on fixed seeds, every seed that
-// ever breached an invariant (the regression list), and proof that the invariants bite. The month-long
-// runs are `npm run soak -- --days 30 --seed N`.
+// The soak inside `npm test`: a few simulated days on fixed seeds, a run of nothing but long outages
+// (up to a week without network), every seed that ever breached an invariant (the regression list),
+// and proof that the invariants bite. The month-long runs are `npm run soak -- --days 30 --seeds 100`.
 import { describe, expect, it } from "vitest";
 import { LOG_INFO } from "../../lib/ports";
 import { makeDeviceRig } from "../device/rig";
@@ -52,6 +52,7 @@ describe("soak (short)", () => {
     const text = formatSoak(r);
     expect(r.ok, text).toBe(true);
     expect(text).toMatch(/^lost: 0$/m);
+    expect(text).toMatch(/^dropped: 0$/m);
     expect(r.kindsNeverDrawn, text).toEqual([]);
     expect(r.cycles).toBeGreaterThan(5);
     expect(r.reportsConfirmed).toBeGreaterThan(0);
@@ -61,6 +62,18 @@ describe("soak (short)", () => {
     // Every policy drop is accounted for: never confirmed, or on its way and confirmed anyway.
     expect(r.droppedByPolicy + r.confirmedAfterDrop).toBe(r.droppedOldestStat);
     expect(r.worstRecoveryMs).toBeLessThanOrEqual(90 * 60_000);
+  });
+
+  it("long outages only, 12 days: no signal or the platform down for up to a week, nothing lost or dropped", () => {
+    const r = runSoak({ days: 12, seed: 12, outageEvery: 1 });
+    const text = formatSoak(r);
+    expect(r.ok, text).toBe(true);
+    expect(text).toMatch(/^lost: 0$/m);
+    expect(text).toMatch(/^dropped: 0$/m);
+    expect(r.outages.length).toBeGreaterThan(1);
+    // the longest: over six days, 1,800 uplinks queued (the former 16-slot outbox held 80 minutes)
+    expect(Math.max(...r.outages.map((x) => x.ms))).toBeGreaterThan(6 * 86_400_000);
+    expect(Math.max(...r.outages.map((x) => x.queuedAfter))).toBeGreaterThan(1800);
   });
 
   // Fixed seeds, so CI is repeatable; `npm run soak -- --seed N` explores new ones.
@@ -80,7 +93,7 @@ describe("soak (short)", () => {
 describe("soak regressions (every seed that ever breached)", () => {
   for (const x of REGRESSIONS) {
     it.skipIf(x.days > LONG_DAYS && !process.env.SOAK_LONG)("seed " + x.seed + " (" + x.variant + "), " + x.days + " days" + (x.open ? ": still breaches (known open bug)" : ""), () => {
-      const r = runSoak({ days: x.days, seed: x.seed, variant: x.variant });
+      const r = runSoak({ days: x.days, seed: x.seed, variant: x.variant, outages: false });
       if (x.open) {
         expect(r.ok, "fixed? then drop `open` from this REGRESSIONS entry (and its KNOWN_OPEN entry)").toBe(false);
         expect(r.breach).toMatch(x.open);

@@ -2,9 +2,11 @@
 // simulator under the fake clock for N simulated days, in cycles of a fault period (randomSchedule's
 // every-kind faults plus what it lacks: MCU resets, power cuts that tear a Store write, brown-outs,
 // deep-sleep wakes, hours without signal, a silent module, chunked output, partial lines, real and
-// garbage downlink commands) and a quiet period that must reach Ready with the outbox drained within
-// RECOVERY_BOUND_MS. Invariants (invariants.ts) are checked at every link state change, every host
-// write and every simulated minute; the run stops at the first breach with the seed and both tails.
+// garbage downlink commands) or, one cycle in OUTAGE_EVERY, a long outage (no signal, or the platform
+// down) of 10 minutes to 7 days with MCU resets and power cuts in it, then a quiet period that must
+// reach Ready with the outbox drained within RECOVERY_BOUND_MS plus DRAIN_MS_PER_UPLINK for each uplink
+// queued. Invariants (invariants.ts) are checked at every link state change, every host write and every
+// simulated minute; the run stops at the first breach with the seed and both tails.
 
 import { stateName } from "../../lib/link/states";
 import { encodeCommand } from "../../lib/aep/codec";
@@ -15,6 +17,8 @@ import { makeDeviceRig, testConfig, type DeviceRig } from "../device/rig";
 import { Rng } from "../sim/rng";
 import { FAULT_KINDS, randomSchedule } from "../sim/scenarios";
 import { randomChunks, whole } from "../support/uart-stub";
+import { REC_OVERHEAD } from "../../lib/outbox/record";
+import { SAMPLE_REPORT_HEX } from "../outbox/wear";
 import { Ledger, addTotals, instanceTotals } from "./invariants";
 export { Ledger } from "./invariants";
 
@@ -31,6 +35,18 @@ const DAY = 24 * HOUR;
 export { RECOVERY_BOUND_MS };
 /** Invariants are checked at least this often (plus at every state change and host write). */
 const CHECK_EVERY_MS = MIN;
+/** Long outages: about one cycle in OUTAGE_EVERY, lasting OUTAGE_MIN_MS to OUTAGE_MAX_MS, log-uniform (median 5 h). */
+export const OUTAGE_EVERY = 12;
+export const OUTAGE_MIN_MS = 10 * MIN;
+export const OUTAGE_MAX_MS = 7 * DAY;
+/**
+ * Report intervals the soak's commands set when there are long outages: the default, 300 s. The week
+ * the outbox must hold is a week of 300 s reports (at 60 s it would be 1.4 days, at 1800 s six weeks).
+ * Without outages (the regression seeds) they range from 60 s to 1800 s.
+ */
+const INTERVALS_S = [300];
+/** Draining a backlog: about 33 reports a minute on the simulator (backlog.test.ts); 5 s each leaves room for retries. */
+export const DRAIN_MS_PER_UPLINK = 5 * S;
 
 /** Wiring and power-saving variants (as the property test's), plus power saving with both pins. */
 export const SOAK_VARIANTS: Record<string, object> = {
@@ -53,6 +69,12 @@ export interface SoakOptions {
   /** Mean gap between randomSchedule's faults (default 3 min) and between the soak's own (default 25 min). */
   meanGapMs?: number;
   extraGapMs?: number;
+  /** Long outages (default true); the regression seeds replay the schedules they breached on, which had none. */
+  outages?: boolean;
+  /** About one cycle in this many is a long outage (default OUTAGE_EVERY; 1: all of them). */
+  outageEvery?: number;
+  /** Configuration merged over the variant's (e.g. { outbox: { flashBytes: 65536 } }). */
+  config?: { [k: string]: unknown };
   /** Called with the ledger and the rig when the run ends (tests and diagnosis look inside). */
   inspect?: (ledger: Ledger, rig: DeviceRig) => void;
   /** Progress lines (one per simulated day). */
@@ -84,6 +106,10 @@ export interface SoakResult {
   duplicatesByService: Record<string, number>;
   /** Uplinks the full-queue policy dropped that never got confirmed; and those confirmed anyway (in flight). */
   droppedByPolicy: number;
+  /** Of those, telemetry reports. */
+  reportsDroppedByPolicy: number;
+  /** Long outages: their lengths, by kind. */
+  outages: { kind: string; ms: number; queuedAfter: number }[];
   confirmedAfterDrop: number;
   droppedOldestStat: number;
   tornAtPowerCut: number;
@@ -102,7 +128,9 @@ export interface SoakResult {
   worstTimeToReadyMs: number;
   atCommands: number;
   peakOutbox: number;
-  capacity: number;
+  /** The outbox budget, and how many sample reports it holds. */
+  flashBytes: number;
+  capacityReports: number;
   peakAtQueue: number;
   peakReaderChars: number;
   atQueueFull: number;
@@ -118,12 +146,17 @@ export function runSoak(o: SoakOptions): SoakResult {
   const wall0 = performance.now();
   const variant = o.variant ?? VARIANT_NAMES[Math.abs(o.seed) % VARIANT_NAMES.length];
   if (!SOAK_VARIANTS[variant]) throw new Error("unknown variant " + variant + " (known: " + VARIANT_NAMES.join(", ") + ")");
-  const config = SOAK_VARIANTS[variant];
+  const config = merge(SOAK_VARIANTS[variant], o.config ?? {});
   const cfg = testConfig(config);
   const rig = makeDeviceRig({ seed: o.seed, config, logLevel: LOG_INFO });
   const clock = rig.clock;
   const rng = new Rng((o.seed * 2654435761) >>> 0);
-  const ledger = new Ledger(cfg.outbox.capacity);
+  // A stream of its own: the outages do not change the other draws of a seed.
+  const orng = new Rng((o.seed * 40503 + 977) >>> 0);
+  const outages: { kind: string; ms: number; queuedAfter: number }[] = [];
+  const cap = rig.device.outbox.cap;
+  const ledger = new Ledger(Math.floor(cap / (REC_OVERHEAD + 1)));
+  const capacityReports = Math.floor(cap / (SAMPLE_REPORT_HEX.length / 2 + REC_OVERHEAD));
   const extraCount: Record<string, number> = {};
   const recoveries: number[] = [];
   const end = clock.now() + o.days * DAY;
@@ -162,7 +195,9 @@ export function runSoak(o: SoakOptions): SoakResult {
     // After every push: a drop-oldest victim may be the frame on its way, confirmed a moment later.
     const push = d.outbox.push;
     d.outbox.push = function (hex, mode, prio) {
+      const seq = d.outbox.nextSeq();
       const r = push(hex, mode, prio);
+      ledger.notePush(seq, hex, prio, r);
       check();
       return r;
     };
@@ -200,7 +235,16 @@ export function runSoak(o: SoakOptions): SoakResult {
    * The MCU goes away for offMs: a reset (watchdog, crash), a power cut that tears the Store write in
    * progress, a brown-out that also takes the module's supply, or our own deep sleep (warm wake).
    */
-  const mcuDown = (offMs: number, cut: boolean, brownout: boolean, warm: boolean) => {
+  const mcuDown = (offMs: number, cut: boolean, brownout: boolean, warm: boolean): void => {
+    // Not in the middle of a PWRKEY pulse: the simulator takes any pulse shorter than the power-on
+    // minimum for the firmware's mistake, and a reset cutting one short is not (the module just stays
+    // off, which the next boot handles). The long outages reset the MCU while the link power-cycles.
+    if ((rig.sim.pins as unknown as { assertedAt?: number }).assertedAt !== undefined) {
+      clock.setTimeout(() => {
+        if (!mcuOff) mcuDown(offMs, cut, brownout, warm);
+      }, 3 * S);
+      return;
+    }
     const dying = rig.device;
     rig.stopReports();
     dying.link.halt(); // the CPU stops here: nothing the dying instance does next reaches the module
@@ -226,6 +270,7 @@ export function runSoak(o: SoakOptions): SoakResult {
       // Without a PWRKEY wire the key is tied low: the module starts with its supply.
       if (brownout && !hasPwrkey) rig.sim.powerOn();
       rig.mcuReboot({ warmWake: warm }); // attaches the new instance to the UART
+      ledger.fullDiffDue = true; // a new instance loaded the queue from flash
       wrap();
       if (warm) rig.app.report(); // firmware/main.ts: the wake is for a report
       // Printed while the MCU was off, or just before (still on the wire when it went).
@@ -241,7 +286,7 @@ export function runSoak(o: SoakOptions): SoakResult {
       pick < 5
         ? encodeCommand(APP_PROFILE, CMD_REPORT_NOW, task, { reserved: 0 })
         : pick < 9
-          ? encodeCommand(APP_PROFILE, CMD_SET_INTERVAL, task, { intervalS: rng.pick([60, 120, 300, 600, 900, 1800]) })
+          ? encodeCommand(APP_PROFILE, CMD_SET_INTERVAL, task, { intervalS: rng.pick(o.outages === false ? [60, 120, 300, 600, 900, 1800] : INTERVALS_S) })
           : encodeCommand(APP_PROFILE, CMD_REBOOT_MODULE, task, { delayS: rng.int(0, 60) });
     if (e.err !== undefined) throw new Error("soak: own command does not encode: " + e.msg);
     return e.hex;
@@ -324,6 +369,41 @@ export function runSoak(o: SoakOptions): SoakResult {
     clock.setTimeout(() => (rig.uart.chunker = whole), periodMs);
   };
 
+  /**
+   * A long outage over [now, now + ms): no coverage, or the platform down (sends and registrations time
+   * out), with MCU resets and power cuts now and then: reloads with a big queue.
+   */
+  const outage = (ms: number) => {
+    const platform = orng.chance(0.4);
+    const stop = clock.now() + ms;
+    if (platform) {
+      // Armed in doses (the simulator keeps a queue of them), more than the link can use up in between.
+      const dose = () => {
+        rig.sim.faults.sendFail(1, 100);
+        rig.sim.faults.regFail(1, 100);
+        if (clock.now() + 10 * MIN < stop) clock.setTimeout(dose, 10 * MIN);
+        else clock.setTimeout(() => rig.sim.faults.clearArmed(), stop - clock.now());
+      };
+      dose();
+    } else rig.sim.faults.noSignal(ms, orng.pick([2, 2, 4, 0]));
+    const next = () => {
+      const at = clock.now() + orng.exp(12 * HOUR);
+      if (at >= stop) return;
+      clock.setTimeout(() => {
+        const room = stop - clock.now();
+        if (!mcuOff && room > 30 * S) {
+          const cut = orng.chance(0.5);
+          count(cut ? "powerCut" : "mcuReset");
+          mcuDown(Math.min(room - 5 * S, orng.int(1 * S, 10 * MIN)), cut, false, false);
+        }
+        next();
+      }, at - clock.now());
+    };
+    next();
+    advanceChecked(ms);
+    outages.push({ kind: platform ? "platformDown" : "noSignal", ms, queuedAfter: mcuOff ? -1 : rig.device.outbox.size() });
+  };
+
   const advanceChecked = (ms: number) => {
     const stop = clock.now() + ms;
     while (!breach && clock.now() < stop) {
@@ -334,6 +414,8 @@ export function runSoak(o: SoakOptions): SoakResult {
   };
 
   const drained = () => !mcuOff && rig.isReady() && rig.device.outbox.size() === 0 && !rig.device.link.up.busy();
+  /** The recovery bound plus the time to send what queued up. */
+  const drainBound = () => RECOVERY_BOUND_MS + (mcuOff ? 0 : rig.device.outbox.size()) * DRAIN_MS_PER_UPLINK;
   const untilDrained = (maxMs: number): number => {
     const start = clock.now();
     const stop = start + maxMs;
@@ -353,16 +435,24 @@ export function runSoak(o: SoakOptions): SoakResult {
   while (!breach && clock.now() < end) {
     cycles++;
     const left = end - clock.now();
-    const faultMs = Math.min(Math.floor((faultH[0] + rng.next() * (faultH[1] - faultH[0])) * HOUR), Math.max(0, left - RECOVERY_BOUND_MS));
-    if (faultMs >= 10 * MIN) {
-      randomSchedule(rig.sim, rng.fork(cycles), clock, { periodMs: faultMs, quietAfterMs: faultMs, meanGapMs: o.meanGapMs ?? 3 * MIN });
-      scheduleExtras(faultMs, o.extraGapMs ?? 25 * MIN);
-      advanceChecked(faultMs);
+    if (o.outages !== false && orng.int(1, o.outageEvery ?? OUTAGE_EVERY) === 1) {
+      // Leave room for the recovery and the drain of a full outbox before the end.
+      const want = Math.exp(Math.log(OUTAGE_MIN_MS) + orng.next() * Math.log(OUTAGE_MAX_MS / OUTAGE_MIN_MS));
+      const ms = Math.floor(Math.min(want, left - RECOVERY_BOUND_MS - capacityReports * DRAIN_MS_PER_UPLINK));
+      if (ms >= OUTAGE_MIN_MS) outage(ms);
+    } else {
+      const faultMs = Math.min(Math.floor((faultH[0] + rng.next() * (faultH[1] - faultH[0])) * HOUR), Math.max(0, left - RECOVERY_BOUND_MS));
+      if (faultMs >= 10 * MIN) {
+        randomSchedule(rig.sim, rng.fork(cycles), clock, { periodMs: faultMs, quietAfterMs: faultMs, meanGapMs: o.meanGapMs ?? 3 * MIN });
+        scheduleExtras(faultMs, o.extraGapMs ?? 25 * MIN);
+        advanceChecked(faultMs);
+      }
     }
     if (breach) break;
-    const rec = untilDrained(RECOVERY_BOUND_MS);
+    const bound = drainBound();
+    const rec = untilDrained(bound);
     if (rec < 0) {
-      fail("not Ready with an empty outbox " + RECOVERY_BOUND_MS / MIN + " min after the faults stopped (state " + stateName(rig.device.link.state) + ", " + rig.device.outbox.size() + " queued)");
+      fail("not Ready with an empty outbox " + (bound / MIN).toFixed(0) + " min after the faults stopped (state " + stateName(rig.device.link.state) + ", " + rig.device.outbox.size() + " queued)");
       break;
     }
     recoveries.push(rec);
@@ -398,13 +488,15 @@ export function runSoak(o: SoakOptions): SoakResult {
     reportsProduced: ledger.telemetryProduced,
     reportsConfirmed: ledger.telemetryConfirmed,
     reportsDuplicated: ledger.dupReports,
-    uplinksProduced: ledger.uplinks.size - ledger.excused.size - ledger.requeued,
+    uplinksProduced: [...ledger.uplinks.keys()].filter((s) => !ledger.excused.has(s)).length - ledger.requeued,
     requeued: ledger.requeued,
     uplinksConfirmed: ledger.confirmed.size,
     outstandingAtEnd: ledger.outstanding.size,
     framesDuplicated: Object.values(dups).reduce((a, b) => a + b, 0),
     duplicatesByService: dups,
     droppedByPolicy: ledger.droppedSeen - ledger.confirmedAfterDrop,
+    reportsDroppedByPolicy: ledger.reportsDropped(),
+    outages,
     confirmedAfterDrop: ledger.confirmedAfterDrop,
     droppedOldestStat: t.droppedOldest,
     tornAtPowerCut: ledger.excused.size,
@@ -421,7 +513,8 @@ export function runSoak(o: SoakOptions): SoakResult {
     worstTimeToReadyMs: t.worstTimeToReadyMs,
     atCommands,
     peakOutbox: Math.max(ledger.peakOutbox, t.outboxPeak),
-    capacity: cfg.outbox.capacity,
+    flashBytes: cfg.outbox.flashBytes,
+    capacityReports,
     peakAtQueue: ledger.peakAtQueue,
     peakReaderChars: ledger.peakReaderChars,
     atQueueFull: t.atQueueFull,
@@ -433,6 +526,17 @@ export function runSoak(o: SoakOptions): SoakResult {
 
 function fmtMin(ms: number): string {
   return (ms / MIN).toFixed(1) + " min";
+}
+
+function fmtDays(ms: number): string {
+  return ms >= DAY ? (ms / DAY).toFixed(2) + " d" : ms >= HOUR ? (ms / HOUR).toFixed(1) + " h" : (ms / MIN).toFixed(0) + " min";
+}
+
+function merge(base: any, over: any): any {
+  if (over === null || typeof over !== "object" || Array.isArray(over)) return over;
+  const out: any = base && typeof base === "object" && !Array.isArray(base) ? { ...base } : {};
+  for (const k of Object.keys(over)) out[k] = merge(out[k], over[k]);
+  return out;
 }
 
 function kinds(m: Record<string, number>): string {
@@ -454,12 +558,14 @@ export function formatSoak(r: SoakResult): string {
     "uplinks (reports, events, responses): produced " + r.uplinksProduced + ", confirmed " + r.uplinksConfirmed + ", still queued at the end " + r.outstandingAtEnd + ", duplicate frames at the platform " + r.framesDuplicated + (r.framesDuplicated ? " (" + kinds(r.duplicatesByService) + ")" : "") +
       ", dropped by the full-queue policy " + r.droppedByPolicy + " (outbox.stats.droppedOldest " + r.droppedOldestStat + (r.confirmedAfterDrop ? "; " + r.confirmedAfterDrop + " of them were on their way and got confirmed" : "") + "), torn by a power cut mid-push " + r.tornAtPowerCut + ", moved behind the queue after 3 RSTs " + r.requeued,
     "lost: " + r.lost,
+    "dropped: " + r.droppedByPolicy + (r.droppedByPolicy ? " (" + r.reportsDroppedByPolicy + " of them reports)" : ""),
+    "long outages: " + r.outages.length + (r.outages.length ? ", longest " + fmtDays(Math.max(...r.outages.map((x) => x.ms))) + " (" + r.outages.map((x) => x.kind + " " + fmtDays(x.ms) + (x.queuedAfter >= 0 ? ", " + x.queuedAfter + " queued" : "")).join("; ") + ")" : ""),
     "commands: " + r.downlinksDelivered + " downlinks delivered by the simulator, " + r.commandsHandled + " reached the firmware (" + r.downlinksLostInReboot + " arrived while the MCU was off), " +
       r.commandsAnswered + " answered (" + r.commandsAnsweredWithError + " with an error result), " + r.commandsUnreadable + " unreadable (no task id), " + r.responsesConfirmed + " responses confirmed",
     "recovery after the faults stop: worst " + fmtMin(r.worstRecoveryMs) + " (bound " + fmtMin(RECOVERY_BOUND_MS) + "), median " + fmtMin(pct(0.5)) + ", p95 " + fmtMin(pct(0.95)) +
       "; link worstTimeToReady " + fmtMin(r.worstTimeToReadyMs) + " (outage included)",
     "AT commands: " + r.atCommands + ", " + (r.reportsConfirmed ? (r.atCommands / r.reportsConfirmed).toFixed(1) : "-") + " per confirmed report (faults included)",
-    "peak queue depth: outbox " + r.peakOutbox + "/" + r.capacity + ", AT engine queue " + r.peakAtQueue + ", line reader " + r.peakReaderChars + " chars; AT queue full " + r.atQueueFull + ", over-long lines dropped " + r.readerOverflows,
+    "peak queue depth: outbox " + r.peakOutbox + " (budget " + r.flashBytes + " bytes: " + r.capacityReports + " sample reports), AT engine queue " + r.peakAtQueue + ", line reader " + r.peakReaderChars + " chars; AT queue full " + r.atQueueFull + ", over-long lines dropped " + r.readerOverflows,
     "invariants checked " + r.checks + " times: " + (r.ok ? "all held" : "BREACH"),
     "wall time: " + (r.wallMs / 1000).toFixed(1) + " s",
   ];

@@ -1,15 +1,24 @@
-// An in-memory Store (lib/ports) with fault injection and wear counters, standing in for Espruino Storage:
-// failed writes (flash full), torn writes (a power cut mid-write leaves a truncated or 0xFF-padded
-// record), and a dead store after the cut until powerOn() (the test then builds a new owner: a reboot).
+// An in-memory Store (lib/ports) with fault injection and wear counters, standing in for Espruino Storage
+// as measured on the 2v29 interpreter: writeAt at offset 0 creates a pre-sized file of erased flash
+// (0xFF), writeAt at an offset writes only over bytes never written (not even the same bytes again) and
+// fails past the file's end or on a missing file. Faults: failed writes (flash full), torn writes (a power cut mid-write:
+// a replaced file ends truncated or 0xFF-padded; a write into a file leaves a prefix of the new bytes and
+// the rest as it was, erased), and a dead store after the cut until powerOn() (the test then builds a
+// new owner: a reboot). `allocated` counts Storage space taken as Espruino takes it (a 32-byte header plus
+// the data rounded up to 4 bytes per file created), which only a compaction gives back.
 
 import type { Store } from "../../lib/ports";
 
 export interface TearOptions {
   /** Characters of the new data that reach the flash; default half of them. */
   keep?: number;
-  /** Pad the kept part to the full length with 0xFF, as erased flash reads after Espruino wrote the header. */
+  /** write(): pad the kept part to the full length with 0xFF, as erased flash reads after Espruino wrote the header. */
   ffFill?: boolean;
 }
+
+/** Espruino Storage's file header, and its data alignment on the ESP32. */
+export const STORAGE_HEADER_BYTES = 32;
+const ALIGN = 4;
 
 export class MemoryStore implements Store {
   readonly files = new Map<string, string>();
@@ -24,6 +33,16 @@ export class MemoryStore implements Store {
   reads = 0;
   /** Characters that reached the flash (torn writes included). */
   bytesWritten = 0;
+  /** Storage bytes taken by files created (header + data rounded up), freed only by a compaction. */
+  allocated = 0;
+  /** Successful writes into an existing file (writeAt at an offset): status bytes and appended records. */
+  writesInto = 0;
+  /** writeAt calls Espruino would have thrown on (missing file, past the end, bytes already written): a bug in the caller. */
+  refusedWrites = 0;
+  /** Writes and erases attempted (the steps cutAtStep counts). */
+  steps = 0;
+  private cutStep = -1;
+  private cutOpts: TearOptions = {};
   private failN = 0;
   private tear: TearOptions | undefined;
   private dieAfterTear = false;
@@ -46,12 +65,22 @@ export class MemoryStore implements Store {
     this.dieAfterTear = true;
   }
 
+  /**
+   * Power is cut during the (n+1)-th write or erase from now (n = 0: the next one): a write tears as with
+   * cutPower, an erase is lost; the store is dead afterwards. For cutting a run at every step in turn.
+   */
+  cutAtStep(n: number, opts: TearOptions = {}): void {
+    this.cutStep = this.steps + n;
+    this.cutOpts = opts;
+  }
+
   /** Power is back (the MCU rebooted). Pending faults are cleared. */
   powerOn(): void {
     this.dead = false;
     this.tear = undefined;
     this.dieAfterTear = false;
     this.failN = 0;
+    this.cutStep = -1;
   }
 
   isDead(): boolean {
@@ -63,35 +92,77 @@ export class MemoryStore implements Store {
     return this.files.get(name);
   }
 
-  write(name: string, data: string): boolean {
-    if (this.dead) {
+  /** A fault armed for the next write: "fail", "tear" (the options), or undefined for none. */
+  private fault(): "fail" | TearOptions | undefined {
+    if (this.steps++ === this.cutStep && !this.dead) this.cutPower(this.cutOpts);
+    if (this.dead || this.failN > 0) {
+      if (!this.dead) this.failN--;
       this.failedWrites++;
-      return false;
+      return "fail";
     }
-    if (this.failN > 0) {
-      this.failN--;
-      this.failedWrites++;
-      return false;
+    const t = this.tear;
+    if (t === undefined) return undefined;
+    this.tear = undefined;
+    this.failedWrites++;
+    if (this.dieAfterTear) this.dead = true;
+    return t;
+  }
+
+  private refuse(): boolean {
+    this.refusedWrites++;
+    return false;
+  }
+
+  writeAt(name: string, data: string, offset: number, size: number): boolean {
+    const old = this.files.get(name);
+    if (offset === 0) {
+      if (data.length === 0 || data.length > size) return this.refuse();
+    } else {
+      // Espruino: "Unable to find or create file", "Too much data for file size", "File already written with different data"
+      if (old === undefined || offset < 0 || offset + data.length > old.length) return this.refuse();
+      // Even the same bytes again: at an offset Espruino only writes into erased flash.
+      if (old.substring(offset, offset + data.length) !== "\xff".repeat(data.length)) return this.refuse();
     }
-    if (this.tear !== undefined) {
-      const t = this.tear;
-      this.tear = undefined;
-      const keep = Math.max(0, Math.min(data.length - 1, t.keep ?? Math.floor(data.length / 2)));
+    const f = this.fault();
+    if (f === "fail") return false;
+    const keep = f === undefined ? data.length : Math.max(0, Math.min(data.length - 1, f.keep ?? Math.floor(data.length / 2)));
+    const written = data.substring(0, keep);
+    if (offset === 0) {
+      this.files.set(name, written + "\xff".repeat(size - keep));
+      this.allocated += STORAGE_HEADER_BYTES + Math.ceil(size / ALIGN) * ALIGN;
+    } else {
+      this.files.set(name, (old as string).substring(0, offset) + written + (old as string).substring(offset + keep));
+      if (f === undefined) this.writesInto++;
+    }
+    this.bytesWritten += keep;
+    if (f !== undefined) return false;
+    this.writes++;
+    return true;
+  }
+
+  /** lib/ports' Store.write: with an offset it is writeAt (a partial write), without one a whole file. */
+  write(name: string, data: string, offset?: number, size?: number): boolean {
+    if (offset !== undefined) return this.writeAt(name, data, offset, size ?? 0);
+    const f = this.fault();
+    if (f === "fail") return false;
+    if (f !== undefined) {
+      const keep = Math.max(0, Math.min(data.length - 1, f.keep ?? Math.floor(data.length / 2)));
       let torn = data.substring(0, keep);
-      if (t.ffFill) torn += "\xff".repeat(data.length - keep);
+      if (f.ffFill) torn += "\xff".repeat(data.length - keep);
       this.files.set(name, torn);
       this.bytesWritten += keep;
-      this.failedWrites++;
-      if (this.dieAfterTear) this.dead = true;
+      this.allocated += STORAGE_HEADER_BYTES + Math.ceil(data.length / ALIGN) * ALIGN;
       return false;
     }
     this.files.set(name, data);
     this.writes++;
     this.bytesWritten += data.length;
+    this.allocated += STORAGE_HEADER_BYTES + Math.ceil(data.length / ALIGN) * ALIGN;
     return true;
   }
 
   erase(name: string): void {
+    if (this.steps++ === this.cutStep) this.dead = true;
     if (this.dead) return;
     this.eraseCalls++;
     if (this.files.delete(name)) this.erases++;
@@ -110,5 +181,7 @@ export class MemoryStore implements Store {
     this.eraseCalls = 0;
     this.reads = 0;
     this.bytesWritten = 0;
+    this.allocated = 0;
+    this.writesInto = 0;
   }
 }

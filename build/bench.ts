@@ -90,7 +90,7 @@ async function deviceSection(): Promise<void> {
     out("  per part, static (each module's top level: its functions, classes and constants, measured at boot):");
     for (const p of a.parts) out("    " + p.part.padEnd(50) + pad(p.jsvars, 6));
     out("    " + "interpreter + Storage before the first module".padEnd(50) + pad(a.baseJsVars, 6));
-    out("    " + "start(): the objects the firmware builds at run time".padEnd(50) + pad(a.startJsVars, 6) + "  (not split by part)");
+    out("    " + "start(): objects it builds at run time".padEnd(50) + pad(a.startJsVars, 6) + "  (not split by part)");
     out("    " + "= at start (with the markers)".padEnd(50) + pad(a.atStart, 6) + "  then +" + a.toReadyJsVars + " to Ready");
     out("    (parts are PARTS in test/bench/device.ts: " + PARTS.length + " rows mapping module paths)");
   } catch (e) {

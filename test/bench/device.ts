@@ -101,7 +101,7 @@ export async function measureReports(bin: string, reports: number, forS?: number
     bin,
     scenario: "happy",
     seed: 1,
-    forS: forS ?? 120 + reports * 0.6,
+    forS: forS ?? 120 + reports * 1.2,
     override: { app: { reportIntervalS: 86400 }, log: { memoryEveryReports: MEMORY_EVERY } },
     simArgs: ["--fast", "--report-now", String(reports + 50)],
     until: (lines) => lines[lines.length - 1].indexOf(mark) >= 0,

@@ -50,7 +50,7 @@ describe.skipIf(SKIP !== "")("memory on the real interpreter, from .bootcde", ()
     expect(last[1] - f.readyJsVars, "growth from Ready to after " + REPORTS + " reports").toBeLessThanOrEqual(GROWTH_AFTER_READY_JSVARS);
     const steady = f.after.map((a) => a[1]);
     expect(Math.max(...steady) - steady[0], "JsVars over the run: " + steady.join(" ")).toBeLessThanOrEqual(LEAK_JSVARS);
-  }, 1_000_000);
+  }, 1_600_000);
 
   it(named("the peak while commands of the maximum size (1,024 hex) arrive stays within its budget; each is answered"), async () => {
     const f = await measureDownlinkPeak(BIN);

@@ -94,7 +94,7 @@ describe.skipIf(SKIP !== "")("simulator scenarios on the real interpreter, from 
   });
 
   it(named("reboot: the module reboots at 90 s; the firmware notices, brings it up again, reports go on"), async () => {
-    const r = await runScenario("reboot", { forS: 300, until: (l) => recoveredThenConfirmed(2)(l) && drained(l) });
+    const r = await runScenario("reboot", { forS: 360, until: (l) => recoveredThenConfirmed(2)(l) && drained(l) });
     expectHealthy(r);
     expect(r.ended, tail(r)).toBe("until");
     expect(r.summary.reboots).toBeGreaterThanOrEqual(1);

@@ -59,7 +59,8 @@ export const USAGE = `usage: npm start -- [options]
   --fresh           erase the desktop board's Storage first
   --storage PATH    the JSON file holding that Storage (default ${path.relative(ROOT, FLASH_FILE)})
   --espruino        run on the real interpreter ($ESPRUINO_BIN, else ../shared/tools/espruino), booted from
-                    .bootcde, on a pty; prints real JsVar figures (--for is real seconds, default 120)
+                    .bootcde, on a pty; prints real JsVar figures (--for is real seconds, default 120;
+                    ESPRUINO_JSVARS=N makes it a board with N JsVars)
   --port PORT       a board is attached: flash it (npm run flash) instead of the desktop run; $ESPRUINO_PORT too`;
 
 export function parseStartArgs(argv: string[]): StartArgs {
@@ -215,6 +216,12 @@ async function runReal(a: StartArgs): Promise<void> {
   }
   const bin = found.bin;
   const forS = a.forS || 120;
+  // ESPRUINO_JSVARS=N: a board with N JsVars (the interpreter's default is the ESP32's 16,383).
+  const jsvars = process.env.ESPRUINO_JSVARS ? Number(process.env.ESPRUINO_JSVARS) : undefined;
+  if (jsvars !== undefined && !(jsvars > 0)) {
+    console.error("ESPRUINO_JSVARS must be a number of JsVars, got " + process.env.ESPRUINO_JSVARS);
+    process.exit(2);
+  }
   out("writing the bundle into the Storage of " + bin + " as .bootcde, then booting it against the simulator on a pty: scenario " + a.scenario + ", seed " + a.seed + ", " + forS + " real seconds");
   let ready = 0;
   let confirmed = 0;
@@ -226,6 +233,7 @@ async function runReal(a: StartArgs): Promise<void> {
     forS,
     configPath: a.configPath,
     simVerbose: a.verbose,
+    jsvars,
     onLine: (line) => {
       const k = classifyLine(line);
       if (k === "ready") ready++;

@@ -111,7 +111,9 @@ export interface InterpreterProcess {
 
 /**
  * Starts the interpreter in `dir` (its Storage is dir/espruino.flash) with stdin held open for `holdS`
- * and a SIGKILL after that, whatever happens to this process. `args` empty: it boots .bootcde.
+ * and a SIGKILL after that, whatever happens to this process. `args` empty: it boots .bootcde. Its JsVar
+ * total is `jsvars` when given, else the build's 16,383: an ESPRUINO_JSVARS in this process's
+ * environment is not passed on, so tests and the bench measure the same board every time.
  */
 export function startInterpreter(o: { bin: string; dir: string; args?: string[]; holdS: number; jsvars?: number; onLine?: (line: string) => void }): InterpreterProcess {
   const env: { [k: string]: string | undefined } = { ...process.env, HOLD_S: String(Math.ceil(o.holdS)), KILL_S: String(Math.ceil(o.holdS) + 5), ESPRUINO: o.bin };

@@ -319,19 +319,15 @@ export async function bootAgainstSim(p: Prepared, o: BootOptions): Promise<RealR
   }
 }
 
-export interface RealRunOptions extends PrepareOptions, BootOptions {
-  /** Keep the temp directory (its espruino.flash) for a later boot; the caller removes it. */
-  keepDir?: boolean;
-}
+export type RealRunOptions = PrepareOptions & BootOptions;
 
 /** Build, write .bootcde, boot from Storage against the scenario: the whole way a board runs it. */
-export async function runOnEspruino(o: RealRunOptions): Promise<RealRunResult & { dir: string }> {
+export async function runOnEspruino(o: RealRunOptions): Promise<RealRunResult> {
   const p = await prepareBundle(o);
   try {
     await writeToStorage(o.bin, p.dir, p.file);
-    const r = await bootAgainstSim(p, o);
-    return { ...r, dir: p.dir };
+    return await bootAgainstSim(p, o);
   } finally {
-    if (!o.keepDir) fs.rmSync(p.dir, { recursive: true, force: true });
+    fs.rmSync(p.dir, { recursive: true, force: true });
   }
 }

@@ -3,6 +3,9 @@
 // (Figures and wall-clock times are printed by `npm run bench`; nothing here asserts a time.)
 import { describe, expect, it } from "vitest";
 import { makeInput, runOurs, runPeer } from "./cpu";
+import { countBundle, partOf } from "./device";
+import { makeBase, makePeer, makeStream, pass, STREAM_LINES, URC_PREFIXES, type BenchCounts } from "./lines-harness";
+import { makeOurs } from "./lines-ours";
 import { countModuleScope, firmwarePortShapes, loadTimeObjects, walkRuntime } from "./jsvars";
 import { steadyState } from "./protocol";
 
@@ -11,6 +14,29 @@ describe("bench helpers", () => {
     const input = makeInput(2000, 5);
     expect(runOurs(input)).toEqual(runPeer(input));
     expect(input.lines).toBeGreaterThan(4000);
+  });
+
+  it("the device line bench: ours, the peer and the stream's own count agree on its 2,000 lines", () => {
+    const s = makeStream(7);
+    expect(s.lines).toBe(STREAM_LINES);
+    expect(s.text).toContain("+CTM2MRECV: 061F44"); // the one downlink, of the largest size
+    const clock = { now: () => 0, setTimeout: () => 1, clearTimeout: () => {} };
+    const count = (make: (c: BenchCounts) => Parameters<typeof pass>[1]) => {
+      const c: BenchCounts = { results: 0, notices: 0, lines: 0 };
+      pass(s.text, make(c), () => 0);
+      return c;
+    };
+    expect(count((c) => makeOurs(clock, URC_PREFIXES, c))).toEqual(s.expected);
+    expect(count((c) => makePeer(clock, c))).toEqual(s.expected);
+    expect(count(makeBase).results).toBe(s.expected.results);
+  });
+
+  it("bundle counts: functions (and those made at load), classes, top-level bindings and constants", () => {
+    const c = countBundle('(()=>{var a=1,b="x",c=[1],n=-2;function d(x){return function(){}}class E{m(){}}d(a)})();');
+    expect(c).toEqual({ functions: 3, loadFunctions: 2, classes: 1, topLevelBindings: 6, topLevelConstants: 3 });
+    expect(partOf("lib/at/engine.ts")).toBe("AT engine (lib/at)");
+    expect(partOf("<define:__FIRMWARE_CONFIG__>")).toBe("configuration");
+    expect(partOf("lib/new/thing.ts")).toBe("other");
   });
 
   it("the cost model: objects, properties, elements, strings, functions", () => {

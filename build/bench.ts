@@ -15,7 +15,8 @@ import { measureCpu } from "../test/bench/cpu";
 import { countModuleScope, firmwarePortShapes, loadTimeObjects, MAIN_SCOPE_JSVARS, TIMER_JSVARS, unknownInputs, walkRuntime, CHARS_PER_JSVAR } from "../test/bench/jsvars";
 import { coldBoot, firmwareOnSim, psmWake, scenarioFigures, steadyState } from "../test/bench/protocol";
 import { findEspruino, hasSocat } from "../test/sandbox/real-espruino";
-import { countBundle, measureAttribution, measureDownlinkPeak, measureLines, measureReports, PARTS, CHUNK_CHARS } from "../test/bench/device";
+import { countBundle, measureAttribution, measureDownlinkPeak, measureLines, measureReports, PARTS } from "../test/bench/device";
+import { CHUNK_CHARS } from "../test/bench/lines-harness";
 
 const out = (s = "") => console.log(s);
 const min = (ms: number) => (ms / 60000).toFixed(1) + " min";

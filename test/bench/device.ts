@@ -25,7 +25,7 @@ import { scenario as findScenario } from "../sim/scenarios";
 import {
   bootAgainstSim, ESPRUINO_SERIAL, prepareBundle, runOnEspruino, startInterpreter, waitFor, writeToStorage, type RealRunResult,
 } from "../sandbox/real-espruino";
-import { CHUNK_CHARS, makeStream, STREAM_LINES } from "./lines-harness";
+import { makeStream, STREAM_LINES } from "./lines-harness";
 
 // ---- what the simulated platform received ------------------------------------------------------------
 
@@ -454,4 +454,3 @@ export async function measureLines(bin: string, rounds = 5, forS = 240): Promise
   }
 }
 
-export { CHUNK_CHARS };

@@ -1,8 +1,10 @@
 // `npm run bench`: figures for the current bundle, as counts and ratios: its bytes (raw = unminified
-// build of the same entry and configuration, minified = dist/firmware.js, gzip), the JsVars it needs
-// (estimated on the desktop by test/bench/jsvars.ts's cost model; measured on the real interpreter when
-// ESPRUINO_BIN is set), AT commands per phase and per scenario, the outbox's flash bytes per report, and
-// host CPU per 1,000 lines for our line reader + engine beside an Espruino-AT-module-style peer.
+// build of the same entry and configuration, minified = dist/firmware.js, gzip), its function and
+// top-level constant counts, the JsVars it needs (estimated on the desktop by test/bench/jsvars.ts's cost
+// model, and MEASURED on the ESP32-format interpreter from .bootcde when it is there: $ESPRUINO_BIN or
+// ../shared/tools/espruino, see test/bench/device.ts), AT commands per phase and per scenario, the
+// outbox's flash bytes per report, and line handling against an Espruino-AT-module-style peer (host CPU
+// as an estimate; the interpreter's own seconds as the measurement).
 
 import { build } from "esbuild";
 import path from "node:path";
@@ -12,7 +14,9 @@ import { isMain, ROOT } from "./paths";
 import { measureCpu } from "../test/bench/cpu";
 import { countModuleScope, firmwarePortShapes, loadTimeObjects, MAIN_SCOPE_JSVARS, TIMER_JSVARS, unknownInputs, walkRuntime, CHARS_PER_JSVAR } from "../test/bench/jsvars";
 import { coldBoot, firmwareOnSim, psmWake, scenarioFigures, steadyState } from "../test/bench/protocol";
-import { runOnEspruino } from "../test/sandbox/real-espruino";
+import { findEspruino, hasSocat } from "../test/sandbox/real-espruino";
+import { countBundle, measureAttribution, measureDownlinkPeak, measureLines, measureReports, PARTS } from "../test/bench/device";
+import { CHUNK_CHARS } from "../test/bench/lines-harness";
 
 const out = (s = "") => console.log(s);
 const min = (ms: number) => (ms / 60000).toFixed(1) + " min";
@@ -49,7 +53,7 @@ function jsvarSection(code: string): void {
   const r0 = atReady!;
   const total = (w: ReturnType<typeof walk>) => m.jsvars + w.rt.jsvars + w.timers + MAIN_SCOPE_JSVARS;
   out();
-  out("== JsVars (desktop estimate; method in test/bench/jsvars.ts: 1 per object, array, property pair and element,");
+  out("== JsVars (ESTIMATE on the desktop; method in test/bench/jsvars.ts: 1 per object, array, property pair and element,");
   out("   ceil(chars/" + CHARS_PER_JSVAR + ") per string, functions 2 + 1 per parameter with code in flash, closures +2, timers " + TIMER_JSVARS + " each)");
   const label = (t: string) => ("  " + t).padEnd(46);
   out(label("module scope (minified bundle's top level):") + pad(m.jsvars, 5) + "  (" + m.bindings + " names, " + m.functions + " functions, " + m.classes + " classes, " + m.literals + " literals)");
@@ -58,37 +62,63 @@ function jsvarSection(code: string): void {
   out(label("run time after " + s.reports + " more reports:") + pad(after.rt.jsvars, 5) + "  (" + after.rt.objects + " objects, " + after.rt.arrays + " arrays, " + after.rt.functions + " closures, " + after.rt.properties + " properties, " + after.rt.strings + " strings) + timers " + after.timers);
   out("  total with code in flash (.bootcde):  after Ready " + total(r0) + ", after " + s.reports + " reports " + total(after) + " (growth " + (total(after) - total(r0)) + ")");
   out("  total with code in RAM (+ " + Buffer.byteLength(code) + " bytes / " + CHARS_PER_JSVAR + "): about " + (total(r0) + Math.ceil(Buffer.byteLength(code) / CHARS_PER_JSVAR)) + "; the ESP32 allows at most 16383 (espruino.md)");
-  out("  not counted: the interpreter's own base use and Serial buffers; calibrate with ESPRUINO_BIN below");
+  out("  not counted: the interpreter's own base use and Serial buffers; the measured figures follow below");
   out();
   out("== outbox flash traffic, steady state (" + s.reports + " reports, MemoryStore counters)");
   out("  " + s.flashBytesPerReport.toFixed(1) + " bytes written per report, " + s.writesPerReport.toFixed(3) + " writes and " + s.erasesPerReport.toFixed(3) + " erases per report");
 }
 
-async function realSection(): Promise<void> {
+function countsSection(code: string): void {
+  const c = countBundle(code);
   out();
-  const bin = process.env.ESPRUINO_BIN;
-  if (!bin) {
-    out("== real interpreter: ESPRUINO_BIN not set: skipped");
+  out("== the minified bundle's shape (acorn over dist/firmware.js): what costs RAM on the device");
+  out("  functions: " + c.functions + " (" + c.loadFunctions + " created when the bundle loads, the rest at run time), classes " + c.classes);
+  out("  top-level bindings: " + c.topLevelBindings + ", of which constants (a plain number/string/boolean kept as a variable): " + c.topLevelConstants);
+}
+
+async function deviceSection(): Promise<void> {
+  out();
+  const found = findEspruino();
+  if (!found.bin || !hasSocat()) {
+    out("== the device's figures: skipped (" + (found.why || "socat is not installed") + ")");
     return;
   }
-  // Real time: at the smallest interval (10 s) 1,000 reports take 2.8 h, so the default is fewer.
-  const reports = Number(process.env.BENCH_REAL_REPORTS ?? 100);
-  const every = Math.max(1, Math.floor(reports / 5));
-  out("== real interpreter (" + bin + "): process.memory().usage at Ready and every " + every + " reports up to " + reports + " (BENCH_REAL_REPORTS; 10 s apart, real time)");
+  const bin = found.bin;
+  const reports = Number(process.env.BENCH_REAL_REPORTS ?? 1000);
+  out("== the device's figures: MEASURED on " + path.relative(process.cwd(), bin) + " (ESP32 memory format, 14-byte JsVars), bundle booted from .bootcde");
   try {
-    const r = await runOnEspruino({
-      bin,
-      scenario: "happy",
-      seed: 1,
-      forS: 120 + reports * 10 * 1.2,
-      override: { app: { reportIntervalS: 10 }, log: { level: 2, memoryEveryReports: every } },
-      until: (lines) => lines.some((l) => l.indexOf("memory after " + reports + " reports") >= 0),
-    });
-    const mem = r.lines.filter((l) => l.indexOf(" memory ") >= 0);
-    for (const l of mem) out("  " + l.substring(l.indexOf("memory")));
-    if (mem.length === 0) out("  no memory lines (run ended: " + r.ended + "); last lines:\n    " + r.lines.slice(-10).join("\n    "));
+    const a = await measureAttribution(bin);
+    out("  per part, static (each module's top level: its functions, classes and constants, measured at boot):");
+    for (const p of a.parts) out("    " + p.part.padEnd(50) + pad(p.jsvars, 6));
+    out("    " + "interpreter + Storage before the first module".padEnd(50) + pad(a.baseJsVars, 6));
+    out("    " + "start(): objects it builds at run time".padEnd(50) + pad(a.startJsVars, 6) + "  (not split by part)");
+    out("    " + "= at start (with the markers)".padEnd(50) + pad(a.atStart, 6) + "  then +" + a.toReadyJsVars + " to Ready");
+    out("    (parts are PARTS in test/bench/device.ts: " + PARTS.length + " rows mapping module paths)");
   } catch (e) {
-    out("  failed: " + (e as Error).message);
+    out("  attribution failed: " + (e as Error).message);
+  }
+  try {
+    const f = await measureReports(bin, reports);
+    const last = f.after[f.after.length - 1];
+    out("  JsVars at start " + f.startJsVars + ", at Ready " + f.readyJsVars + ", after " + f.reports + " reports (" + f.uplinks + " uplinks confirmed, the simulator asking for each) " + (last ? last[1] : "?") + ", of " + f.total + "; real " + (f.run.wallMs / 1000).toFixed(0) + " s");
+    out("      every 100 uplinks: " + f.after.map((x) => x[1]).join(" ") + " (BENCH_REAL_REPORTS=" + reports + ")");
+  } catch (e) {
+    out("  reports run failed: " + (e as Error).message);
+  }
+  try {
+    const pk = await measureDownlinkPeak(bin);
+    out("  peak while 1,024-hex commands arrive: " + pk.peakJsVars + " (idle before " + pk.idleBeforeJsVars + "; sampled at each modem chunk and console line, the probe's own " + pk.probeCost + " taken off)");
+  } catch (e) {
+    out("  peak run failed: " + (e as Error).message);
+  }
+  try {
+    const l = await measureLines(bin, 5);
+    const same = ["ours", "peer"].every((n) => l.passes.filter((x) => x.name === n).every((x) => x.results === l.expected.results && x.notices === l.expected.notices && x.lines === l.expected.lines));
+    out("  line handling on the interpreter: " + l.streamLines + " lines (" + l.streamChars + " characters: answers, notices, one 1,024-hex downlink) in " + CHUNK_CHARS + "-character chunks, median of 5 rounds");
+    out("      ours (LineReader + AtEngine):   " + pad(l.ours.toFixed(3), 7) + " s    peer (AT-module style): " + pad(l.peer.toFixed(3), 7) + " s    loop alone: " + l.base.toFixed(3) + " s");
+    out("      ratio ours/peer: " + l.ratio.toFixed(2) + " (loop and chunking taken off both; " + l.rawRatio.toFixed(2) + " with them); same results, notices and lines: " + (same ? "yes (" + l.expected.results + ", " + l.expected.notices + ", " + l.expected.lines + ")" : "NO"));
+  } catch (e) {
+    out("  line bench failed: " + (e as Error).message);
   }
 }
 
@@ -123,7 +153,7 @@ function scenarioSection(): void {
 function cpuSection(): void {
   const f = measureCpu(20000, 31, 11);
   out();
-  out("== host CPU per 1,000 module lines (" + f.lines + " lines, " + f.chars + " characters in 1-64 character chunks; median of " + f.rounds + " interleaved rounds)");
+  out("== host CPU per 1,000 module lines (an estimate on node; the interpreter's own seconds are above) (" + f.lines + " lines, " + f.chars + " characters in 1-64 character chunks; median of " + f.rounds + " interleaved rounds)");
   out("  ours (LineReader + AtEngine):            " + pad(f.oursUsPer1000.toFixed(0), 6) + " us   (results " + f.ours.results + ", notices " + f.ours.notices + ")");
   out("  peer (AT-module style, test/bench/peer):  " + pad(f.peerUsPer1000.toFixed(0), 6) + " us   (results " + f.peer.results + ", notices " + f.peer.notices + ")");
   out("  ratio ours/peer: " + f.ratio.toFixed(2) + " (median of the rounds' ratios; quartiles " + f.ratioQ1.toFixed(2) + " - " + f.ratioQ3.toFixed(2) + ")");
@@ -132,8 +162,9 @@ function cpuSection(): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   const code = await bytesSection();
+  countsSection(code);
   jsvarSection(code);
-  await realSection();
+  await deviceSection();
   protocolSection();
   scenarioSection();
   cpuSection();

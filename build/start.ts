@@ -1,18 +1,20 @@
 // `npm start [-- options]`: the embedded default with no hardware and no network. Builds dist/firmware.js
 // and runs that same bundle in the Espruino sandbox (test/sandbox) against the in-process SIM7020
 // simulator on a simulated clock, printing the device's console as it happens (state changes, reports
-// confirmed, commands answered) and a summary at the end. `--espruino` runs the bundle in the real
-// interpreter ($ESPRUINO_BIN, Linux build) against the simulator on a pseudo-terminal instead.
+// confirmed, commands answered) and a summary at the end. The sandbox cannot count JsVars, so it prints
+// none; `--espruino` runs the bundle on the real ESP32-format interpreter instead ($ESPRUINO_BIN, else
+// ../shared/tools/espruino), booted from .bootcde against the simulator on a pseudo-terminal, and prints
+// the JsVars it really uses.
 
 import fs from "node:fs";
 import path from "node:path";
 import { encodeCommand } from "../lib/aep/codec";
 import { APP_PROFILE, CMD_REPORT_NOW } from "../firmware/profile";
 import { NOTE_DOWNLINKS, SCENARIOS, whenRegistered } from "../test/sim/scenarios";
-import { DEFAULT_MEMORY, type SandboxEvent } from "../test/sandbox/espruino-sandbox";
-import { classifyLine, startDesktopRun, type DesktopRun, type LogLine } from "../test/sandbox/desktop-run";
+import type { SandboxEvent } from "../test/sandbox/espruino-sandbox";
+import { classifyLine, startDesktopRun, unmeasuredMemory, type DesktopRun, type LogLine } from "../test/sandbox/desktop-run";
 import { FileStore } from "../test/sandbox/storage";
-import { runOnEspruino } from "../test/sandbox/real-espruino";
+import { findEspruino, runOnEspruino } from "../test/sandbox/real-espruino";
 import { buildFirmware, sizeLine } from "./build";
 import { flash, parseFlashArgs } from "./flash";
 import { flagValue } from "./args";
@@ -56,7 +58,9 @@ export const USAGE = `usage: npm start -- [options]
   --esp32           give the sandbox an ESP32 object, so power saving deep-sleeps between reports
   --fresh           erase the desktop board's Storage first
   --storage PATH    the JSON file holding that Storage (default ${path.relative(ROOT, FLASH_FILE)})
-  --espruino        run in the real interpreter ($ESPRUINO_BIN) on a pty instead (--for is real seconds, default 120)
+  --espruino        run on the real interpreter ($ESPRUINO_BIN, else ../shared/tools/espruino), booted from
+                    .bootcde, on a pty; prints real JsVar figures (--for is real seconds, default 120;
+                    ESPRUINO_JSVARS=N makes it a board with N JsVars)
   --port PORT       a board is attached: flash it (npm run flash) instead of the desktop run; $ESPRUINO_PORT too`;
 
 export function parseStartArgs(argv: string[]): StartArgs {
@@ -124,7 +128,7 @@ export function summarize(run: DesktopRun, wallMs: number): string[] {
     "uplinks confirmed " + count("confirmed") + " (platform acknowledged " + s.sends.length + "), commands answered " + count("command") + " (downlinks delivered " + s.downlinks + ", lost " + s.downlinksLost + ")",
     "module: registrations " + s.registrations + ", reboots " + s.reboots + ", faults " + (faults || "none") + ", protocol violations " + s.violations.length,
     "MCU: boots " + sb.boots + ", watchdog kicks " + sb.watchdog.kicks + ", bites " + sb.watchdog.bites.length + ", uncaught exceptions " + sb.uncaught.length + ", warnings " + count("warn") + ", errors " + count("error"),
-    "note: process.memory() in the sandbox is a fixed figure (" + DEFAULT_MEMORY.usage + "/" + DEFAULT_MEMORY.total + " JsVars: usage as measured on the 2v29 interpreter, total the ESP32's ceiling), not a measurement of this run",
+    "JsVars: not measured in the sandbox (its process.memory() is a fixed stand-in); npm start -- --espruino measures them on the real interpreter",
   ];
 }
 
@@ -170,7 +174,7 @@ async function runSandbox(a: StartArgs): Promise<void> {
     seed: a.seed,
     store: new FileStore(a.storage),
     esp32: a.esp32,
-    onLog: (l) => out(formatLog(l)),
+    onLog: (l) => out(formatLog({ tMs: l.tMs, boot: l.boot, line: unmeasuredMemory(l.line) })),
     onEvent: (e) => {
       if (e.kind !== "end" || e.detail === "watchdog") out(formatEvent(e));
     },
@@ -205,13 +209,20 @@ async function runSandbox(a: StartArgs): Promise<void> {
 }
 
 async function runReal(a: StartArgs): Promise<void> {
-  const bin = process.env.ESPRUINO_BIN;
-  if (!bin) {
-    console.error("--espruino needs the Espruino interpreter's Linux build: set ESPRUINO_BIN=/path/to/espruino (build it from github.com/espruino/Espruino with `make`)");
+  const found = findEspruino();
+  if (!found.bin) {
+    console.error("--espruino needs the Espruino interpreter's Linux build (ESP32 memory format): " + found.why + ". Set ESPRUINO_BIN=/path/to/espruino, or put it at ../shared/tools/espruino");
     process.exit(1);
   }
+  const bin = found.bin;
   const forS = a.forS || 120;
-  out("running the bundle in " + bin + " against the simulator on a pty: scenario " + a.scenario + ", seed " + a.seed + ", " + forS + " real seconds");
+  // ESPRUINO_JSVARS=N: a board with N JsVars (the interpreter's default is the ESP32's 16,383).
+  const jsvars = process.env.ESPRUINO_JSVARS ? Number(process.env.ESPRUINO_JSVARS) : undefined;
+  if (jsvars !== undefined && !(jsvars > 0)) {
+    console.error("ESPRUINO_JSVARS must be a number of JsVars, got " + process.env.ESPRUINO_JSVARS);
+    process.exit(2);
+  }
+  out("writing the bundle into the Storage of " + bin + " as .bootcde, then booting it against the simulator on a pty: scenario " + a.scenario + ", seed " + a.seed + ", " + forS + " real seconds");
   let ready = 0;
   let confirmed = 0;
   const t0 = Date.now();
@@ -222,6 +233,7 @@ async function runReal(a: StartArgs): Promise<void> {
     forS,
     configPath: a.configPath,
     simVerbose: a.verbose,
+    jsvars,
     onLine: (line) => {
       const k = classifyLine(line);
       if (k === "ready") ready++;
@@ -230,10 +242,14 @@ async function runReal(a: StartArgs): Promise<void> {
     },
     onSimLine: (line) => out("            " + line),
   });
-  out("---- summary: " + (r.wallMs / 1000).toFixed(1) + " s on the real interpreter (" + r.ended + "), bundle " + r.bytes + " bytes ----");
+  out("---- summary: " + (r.wallMs / 1000).toFixed(1) + " s on the real interpreter (" + r.ended + "), bundle " + r.bytes + " bytes, booted from .bootcde ----");
   out("READY " + ready + " time(s), uplinks confirmed " + confirmed);
+  const mem = r.lines.filter((l) => classifyLine(l) === "memory").map((l) => l.substring(l.indexOf("memory ") + 7));
+  out("JsVars measured by the interpreter (process.memory(), 14-byte JsVars as on an ESP32): " + (mem.length ? mem.join("; ") : "no memory line was printed"));
+  const oom = r.lines.filter((l) => l.indexOf("OUT OF MEMORY") >= 0 || l.indexOf("Uncaught") >= 0);
+  if (oom.length) out("FAILED on the interpreter: " + oom.slice(0, 3).join(" | "));
   out("simulator: " + (r.summary ? JSON.stringify(r.summary) : "(no summary)"));
-  process.exit(0);
+  process.exit(oom.length ? 1 : 0);
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,10 @@
 // (Figures and wall-clock times are printed by `npm run bench`; nothing here asserts a time.)
 import { describe, expect, it } from "vitest";
 import { makeInput, runOurs, runPeer } from "./cpu";
-import { walkRuntime } from "./walk";
+import { countBundle, partOf } from "./device";
+import { makeBase, makePeer, makeStream, pass, STREAM_LINES, URC_PREFIXES, type BenchCounts } from "./lines-harness";
+import { makeOurs } from "./lines-ours";
+import { countModuleScope, walkRuntime } from "./jsvars";
 import { firmwareOnSim, idle } from "./protocol";
 
 const MIN = 60_000;
@@ -15,9 +18,44 @@ describe("bench helpers", () => {
     expect(input.lines).toBeGreaterThan(4000);
   });
 
+  it("the device line bench: ours, the peer and the stream's own count agree on its 2,000 lines", () => {
+    const s = makeStream(7);
+    expect(s.lines).toBe(STREAM_LINES);
+    expect(s.text).toContain("+CTM2MRECV: 061F44"); // the one downlink, of the largest size
+    const clock = { now: () => 0, setTimeout: () => 1, clearTimeout: () => {} };
+    const count = (make: (c: BenchCounts) => Parameters<typeof pass>[1]) => {
+      const c: BenchCounts = { results: 0, notices: 0, lines: 0 };
+      pass(s.text, make(c), () => 0);
+      return c;
+    };
+    expect(count((c) => makeOurs(clock, URC_PREFIXES, c))).toEqual(s.expected);
+    expect(count((c) => makePeer(clock, c))).toEqual(s.expected);
+    expect(count(makeBase).results).toBe(s.expected.results);
+  });
+
+  it("bundle counts: functions (and those made at load), classes, top-level bindings and constants", () => {
+    const c = countBundle('(()=>{var a=1,b="x",c=[1],n=-2;function d(x){return function(){}}class E{m(){}}d(a)})();');
+    expect(c).toEqual({ functions: 3, loadFunctions: 2, classes: 1, topLevelBindings: 6, topLevelConstants: 3 });
+    expect(partOf("lib/at/engine.ts")).toBe("AT engine (lib/at)");
+    expect(partOf("<define:__FIRMWARE_CONFIG__>")).toBe("configuration");
+    expect(partOf("lib/new/thing.ts")).toBe("other");
+  });
+
+  it("the cost model: objects, properties, elements, strings, functions", () => {
+    const f = function (a: number, b: number) {
+      return a + b;
+    };
+    const c = walkRuntime([{ a: 1, s: "x".repeat(25), arr: [1, 2], f }], new Set());
+    // object 1 + 3 pairs + string 3 + array (1 + 2) + closure (2 + 2 params + 2 scope)
+    expect(c.jsvars).toBe(1 + 4 + 3 + 3 + 6);
+    const m = countModuleScope('(()=>{var a=1,b="hello",c=[1,2];function d(x){}class E{m(y){}}d(a)})();');
+    expect(m).toMatchObject({ bindings: 5, functions: 2, classes: 1 });
+    expect(m.jsvars).toBe(5 + 0 + 1 + 3 + 3 + (3 + 1 + 3));
+  });
+
   it("the firmware's run-time state once settled (identity read) equals the state after 300 more reports", () => {
     const f = firmwareOnSim({}, 9);
-    const walk = () => walkRuntime([f.dev, f.app], new Set(f.ports)).units;
+    const walk = () => walkRuntime([f.dev, f.app], new Set(f.ports)).jsvars;
     // The IMEI and IMSI are read once, a minute into Ready after a delivery: settled means after that.
     f.clock.runUntil(() => idle(f.dev) && f.dev.link.info.imsi !== "", 60 * MIN);
     // ...and one report more, so both walks see the same transient fields (the last command and event).

@@ -37,12 +37,16 @@ describe("npm start", () => {
     expect(r.out).toMatch(/uplinks confirmed [3-9]/);
     expect(r.out).toContain("protocol violations 0");
     expect(r.out).toContain("bites 0, uncaught exceptions 0");
+    // The sandbox cannot count JsVars: no figure it did not measure.
+    expect(r.out).toContain("main: memory at Ready: JsVars not measured in the sandbox");
+    expect(r.out).not.toMatch(/\d+\/\d+ JsVars/);
   }, 60_000);
 
-  it("--espruino without ESPRUINO_BIN says what to set and exits 1", async () => {
-    const r = await tool("start.ts", ["--espruino"], { ESPRUINO_BIN: "" });
+  it("--espruino with ESPRUINO_BIN pointing nowhere says what to set and exits 1 (no silent fallback)", async () => {
+    const r = await tool("start.ts", ["--espruino"], { ESPRUINO_BIN: "/nonexistent/espruino" });
     expect(r.code).toBe(1);
-    expect(r.out).toContain("set ESPRUINO_BIN=");
+    expect(r.out).toContain("ESPRUINO_BIN=/nonexistent/espruino is not an executable file");
+    expect(r.out).toContain("Set ESPRUINO_BIN=");
   }, 30_000);
 
   it("refuses an unknown scenario or option with the usage", () => {

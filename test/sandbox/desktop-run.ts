@@ -113,6 +113,16 @@ export function classifyLine(line: string): LineKind {
   return "other";
 }
 
+/**
+ * A firmware memory line as the sandbox must show it: the sandbox's process.memory() is a fixed stand-in
+ * (no V8 realm can count JsVars), so its figures are replaced by what would measure them.
+ */
+export function unmeasuredMemory(line: string): string {
+  if (classifyLine(line) !== "memory") return line;
+  const colon = line.indexOf(": ", line.indexOf("main: memory ") + 13);
+  return (colon > 0 ? line.substring(0, colon) : line) + ": JsVars not measured in the sandbox (npm start -- --espruino measures them on the real interpreter)";
+}
+
 /** "uplink #12 confirmed (msgid 4)" -> 12; "response #3 queued" -> 3; -1 when the line has no #N. */
 export function seqOf(line: string): number {
   const i = line.indexOf("#");

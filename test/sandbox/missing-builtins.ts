@@ -4,7 +4,7 @@
 // Measured, not read: every global of a fresh V8 realm, every static of its constructors and namespaces,
 // and every prototype member (probed on an instance — on Espruino `Array.prototype.slice` is not reachable
 // as a property while `[].slice` works) was checked with `typeof` on the real interpreter. This is the
-// list of what came back "undefined". test/bundle/espruino.test.ts re-measures it when ESPRUINO_BIN is set.
+// list of what came back "undefined". test/espruino/builtins.test.ts re-measures it on the real interpreter.
 //
 // Kept on purpose, although the device lacks them:
 // - RegExp's flag getters and legacy statics ($1 ...): V8's own replace/split read them; removing them

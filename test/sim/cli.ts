@@ -1,14 +1,22 @@
 // Serves the simulated SIM7020 on a pseudo-terminal, so the real Espruino interpreter or a USB-serial
-// bench can talk to it: `npm run sim -- --pty PATH [--scenario NAME] [--seed N] [--options JSON] [--verbose]`.
+// bench can talk to it: `npm run sim -- --pty PATH [--scenario NAME] [--seed N] [--options JSON] [--verbose]
+// [--fast] [--report-now N]`. --fast and --report-now drive the sample application as fast as the host
+// can go (the real-interpreter memory test: 1,000 reports in minutes, not hours).
 // socat makes a fresh pty pair (PATH for the host, PATH.sim for us) each run, because unread data
 // lingers in a pty; on SIGTERM/SIGINT the summary is printed as one JSON line and socat is stopped.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import tty from "node:tty";
+import { decodeFrame, encodeCommand } from "../../lib/aep/codec";
+import type { Clock } from "../../lib/ports";
+import { APP_PROFILE, CMD_REPORT_NOW, SVC_TELEMETRY } from "../../firmware/profile";
 import { RealClock } from "./real-clock";
-import { ALL_SCENARIOS, MODULE_SCENARIOS, scenario, scenarioChunker, startScenario } from "./scenarios";
-import type { SimOptions } from "./sim7020";
+import { ALL_SCENARIOS, MODULE_SCENARIOS, scenario, scenarioChunker, startScenario, whenRegistered } from "./scenarios";
+import type { Sim7020, SimOptions } from "./sim7020";
+
+/** --fast: the simulator's time runs this many times faster than real time. */
+const FAST_FACTOR = 100;
 
 interface Args {
   pty: string;
@@ -16,15 +24,17 @@ interface Args {
   seed: number;
   options: Partial<SimOptions>;
   verbose: boolean;
+  fast: boolean;
+  reportNow: number;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(msg + "\nusage: npm run sim -- --pty PATH [--scenario NAME] [--seed N] [--options JSON] [--verbose] | --list\n");
+  process.stderr.write(msg + "\nusage: npm run sim -- --pty PATH [--scenario NAME] [--seed N] [--options JSON] [--verbose] [--fast] [--report-now N] | --list\n");
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { pty: "", scenario: "happy", seed: 1, options: {}, verbose: false };
+  const a: Args = { pty: "", scenario: "happy", seed: 1, options: {}, verbose: false, fast: false, reportNow: 0 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => (i + 1 < argv.length ? argv[++i] : usage(k + " needs a value"));
@@ -33,6 +43,8 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--seed") a.seed = Number(v());
     else if (k === "--options") a.options = JSON.parse(v()) as Partial<SimOptions>;
     else if (k === "--verbose") a.verbose = true;
+    else if (k === "--fast") a.fast = true;
+    else if (k === "--report-now") a.reportNow = Number(v());
     else if (k === "--list") {
       // Issue-12 scenarios (the module as it really behaves) are marked: the firmware tests do not run them yet.
       for (const s of ALL_SCENARIOS) process.stdout.write(s.name.padEnd(20) + (MODULE_SCENARIOS.indexOf(s) >= 0 ? "[module] " : "") + s.describe + "\n");
@@ -41,6 +53,7 @@ function parseArgs(argv: string[]): Args {
   }
   if (!a.pty) usage("--pty PATH is required");
   if (!Number.isFinite(a.seed)) usage("--seed must be a number");
+  if (!(a.reportNow >= 0 && a.reportNow <= 65535 && Math.floor(a.reportNow) === a.reportNow)) usage("--report-now must be a whole number 0..65535");
   return a;
 }
 
@@ -84,7 +97,8 @@ function serve(args: Args, sc: NonNullable<ReturnType<typeof scenario>>, simEnd:
   const fd = fs.openSync(simEnd, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);
-  const clock = new RealClock();
+  const real = new RealClock();
+  const clock = args.fast ? faster(real, FAST_FACTOR) : real;
   // latin1 keeps every byte a byte both ways (junk lines carry 0x00/0xFF).
   const write = (text: string) => output.write(Buffer.from(text, "latin1"));
   let send = write;
@@ -111,6 +125,7 @@ function serve(args: Args, sc: NonNullable<ReturnType<typeof scenario>>, simEnd:
   const opts: SimOptions = { clock, output: (t) => void send(t), seed: args.seed, ...args.options };
   if (args.verbose) opts.trace = (e) => process.stderr.write(e.tMs + " " + (e.dir === "host" ? "> " : "< ") + e.line + (e.note ? "  (" + e.note + ")" : "") + "\n");
   const { sim } = startScenario(sc, opts);
+  if (args.reportNow > 0) driveReports(sim, clock, real, args.reportNow);
   input.setEncoding("latin1");
   input.on("data", (d: string) => sim.receive(d));
 
@@ -119,7 +134,7 @@ function serve(args: Args, sc: NonNullable<ReturnType<typeof scenario>>, simEnd:
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    clock.clearAll();
+    real.clearAll();
     process.stdout.write(JSON.stringify({ scenario: sc.name, seed: args.seed, ...sim.summary() }) + "\n");
     input.destroy();
     output.destroy();
@@ -138,6 +153,47 @@ function serve(args: Args, sc: NonNullable<ReturnType<typeof scenario>>, simEnd:
     stop();
   });
   process.stdout.write("serving " + args.pty + "\n");
+}
+
+/**
+ * --fast: the simulator lives on a clock that runs `factor` times faster (its now() too, so every
+ * duration it measures stays consistent): answers, confirmations and scheduled faults come that much
+ * sooner. The host keeps real time, so its own timeouts are as generous as ever.
+ */
+function faster(real: RealClock, factor: number): Clock {
+  return {
+    now: () => real.now() * factor,
+    setTimeout: (fn, delayMs) => real.setTimeout(fn, delayMs / factor),
+    clearTimeout: (id) => real.clearTimeout(id),
+  };
+}
+
+/**
+ * --report-now N: the platform asks the sample application for a report (its reportNow command, task ids
+ * 1..N) once registered, then again each time a telemetry report is confirmed, N times in all; when a
+ * round gets lost (a fault), it asks again after 60 real seconds of silence. Every telemetry confirmed
+ * asks again, so the firmware's own periodic reports would start more rounds: give it a long interval.
+ */
+function driveReports(sim: Sim7020, clock: Clock, real: RealClock, count: number): void {
+  let task = 0;
+  let watchdog = 0;
+  const ask = () => {
+    real.clearTimeout(watchdog);
+    if (task >= count) return;
+    const cmd = encodeCommand(APP_PROFILE, CMD_REPORT_NOW, ++task, { reserved: 0 });
+    if (cmd.err !== undefined) throw new Error("reportNow does not encode: " + cmd.msg);
+    sim.faults.downlink(cmd.hex);
+    watchdog = real.setTimeout(ask, 60_000);
+  };
+  const prevTrace = sim.rec.trace;
+  sim.rec.trace = (e) => {
+    if (prevTrace) prevTrace(e);
+    if (e.dir !== "module" || e.line.indexOf("+CTM2M: send,0,") !== 0) return;
+    const sends = sim.rec.s.sends;
+    const last = sends.length ? decodeFrame(APP_PROFILE, sends[sends.length - 1].hex) : undefined;
+    if (last && last.err === undefined && last.serviceId === SVC_TELEMETRY) clock.setTimeout(ask, 0);
+  };
+  whenRegistered(sim, clock, ask, 1000);
 }
 
 main();

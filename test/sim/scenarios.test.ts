@@ -6,7 +6,7 @@ import { FakeClock } from "../support/fake-clock";
 import { UartStub } from "../support/uart-stub";
 import { ScriptedHost, type HostOptions } from "./host";
 import { Rng } from "./rng";
-import { FAULT_KINDS, MODULE_SCENARIOS, NOTE_DOWNLINKS, PERSISTENT_SCENARIO_MS, randomSchedule, SCENARIOS, scenario, scenarioChunker, startScenario } from "./scenarios";
+import { FAULT_KINDS, MAX_DOWNLINK_HEX, MODULE_SCENARIOS, NOTE_DOWNLINKS, PERSISTENT_SCENARIO_MS, randomSchedule, SCENARIOS, scenario, scenarioChunker, startScenario } from "./scenarios";
 import { attachToStub, Sim7020, type SimSummary, type TranscriptEntry } from "./sim7020";
 
 const MIN = 60000;
@@ -195,6 +195,23 @@ const EXPECT: Record<string, (r: Run) => void> = {
     expect(Math.min(...lag)).toBeGreaterThanOrEqual(1210);
     expect(r.host.engine.stats.timeouts).toBe(0);
   },
+  "reg-fail-quick"(r) {
+    expect(r.lines.filter((l) => l.startsWith("+CTM2M: reg,"))).toEqual(["+CTM2M: reg,1", "+CTM2M: reg,13", "+CTM2M: reg,2", "+CTM2M: reg,22", "+CTM2M: reg,0"]);
+    expect(r.s.regFailures).toBe(4);
+    expect(r.s.sends.length).toBeGreaterThan(5);
+  },
+  "psm-quick"(r) {
+    expect(r.s.psmEntries).toBe(2);
+    expect(r.count('+CPSMSTATUS: "EXIT PSM"')).toBe(2);
+    expect(r.s.swallowed.psm).toBe(1);
+    expect(r.count("+CTM2M: psm,0")).toBe(1);
+    expect(r.s.registrations).toBe(1);
+  },
+  "downlink-max"(r) {
+    expect(r.s.downlinks).toBe(3);
+    expect(r.host.stats.downlinks.map((h) => h.length)).toEqual([MAX_DOWNLINK_HEX, MAX_DOWNLINK_HEX, MAX_DOWNLINK_HEX]);
+    expect(r.host.stats.downlinks.map((h) => parseInt(h.substring(6, 10), 16))).toEqual([701, 702, 703]);
+  },
   random(r) {
     for (const k of FAULT_KINDS) expect((r.s.faults[k] || 0) + (r.s.faults["lost:" + k] || 0), k).toBeGreaterThan(0);
     // Quiet after 25 min: the host is back to delivering by the end.
@@ -306,8 +323,10 @@ const EXPECT_MODULE: Record<string, (r: Run) => void> = {
 
 const MINUTES: Record<string, number> = { random: 32, psm: 14, "reg-fail": 14, "plat-window": 25, "true-psm": 20 };
 for (const sc of MODULE_SCENARIOS) if (sc.name.startsWith("persistent-")) MINUTES[sc.name] = PERSISTENT_SCENARIO_MS / MIN + 10;
+const PSM_HOST: Partial<HostOptions> = { init: '"221.229.214.202",5683,300,2,0', sendEveryMs: 45000, psmStatus: true };
 const HOST: Record<string, Partial<HostOptions>> = {
-  psm: { init: '"221.229.214.202",5683,300,2,0', sendEveryMs: 45000, psmStatus: true },
+  psm: PSM_HOST,
+  "psm-quick": PSM_HOST,
   "confirm-early": { mode: 1 },
   "contrdp-split": { contrdp: true },
   "init-psk": { init: '"221.229.214.202",5684,300,0,1,"dev1","s3cretK3y"' },

@@ -244,6 +244,30 @@ export function randomSchedule(sim: Sim7020, rng: Rng, clock: Clock, o: RandomSc
   return plan;
 }
 
+/** PSM forced every `periodMs` once registered, `count` times; odd rounds end by the TAU timer 15 s in. */
+function psmRounds(sim: Sim7020, clock: Clock, periodMs: number, count: number): void {
+  whenRegistered(sim, clock, () => {
+    every(clock, periodMs, count, (i) => {
+      sim.faults.psmEnter();
+      if (i % 2 === 1) at(clock, 15 * S, () => sim.faults.tauWake());
+    });
+  });
+}
+
+/** Frame bytes a command can have: 1,024 hex characters, the longest +CTM2MRECV payload (protocol.md). */
+export const MAX_DOWNLINK_HEX = 1024;
+/** A service id the sample profile does not have: the firmware must answer it with its error response. */
+export const UNKNOWN_COMMAND_SERVICE = 0x1f44;
+
+/** A command frame (06, service, task id, length, payload) of exactly MAX_DOWNLINK_HEX characters. */
+export function maxDownlink(taskId: number): string {
+  const h4 = (n: number) => n.toString(16).toUpperCase().padStart(4, "0");
+  const payloadBytes = MAX_DOWNLINK_HEX / 2 - 7;
+  let payload = "";
+  for (let i = 0; i < payloadBytes; i++) payload += ((i * 37 + 11) & 0xff).toString(16).toUpperCase().padStart(2, "0");
+  return "06" + h4(UNKNOWN_COMMAND_SERVICE) + h4(taskId) + h4(payloadBytes) + payload;
+}
+
 export const SCENARIOS: Scenario[] = [
   { name: "happy", describe: "No faults: boot, attach, register, and every send confirmed.", setup() {} },
   {
@@ -347,14 +371,7 @@ export const SCENARIOS: Scenario[] = [
     name: "psm",
     describe:
       "Once registered: PSM forced every 2 min, 5 times. Even rounds: the host's next command is swallowed and wakes it (EXIT PSM); odd rounds: the TAU timer wakes it 15 s in (psm,0 with INIT autoTau 2).",
-    setup(sim, rng, clock) {
-      whenRegistered(sim, clock, () => {
-        every(clock, 2 * MIN, 5, (i) => {
-          sim.faults.psmEnter();
-          if (i % 2 === 1) at(clock, 15 * S, () => sim.faults.tauWake());
-        });
-      });
-    },
+    setup: (sim, rng, clock) => psmRounds(sim, clock, 2 * MIN, 5),
   },
   {
     name: "downlink",
@@ -408,6 +425,29 @@ export const SCENARIOS: Scenario[] = [
     name: "random",
     describe: "Seeded random faults of every kind over 30 min (mean gap 40 s), quiet after 25 min.",
     setup: (sim, rng, clock) => void randomSchedule(sim, rng, clock, { periodMs: 30 * MIN, quietAfterMs: 25 * MIN, meanGapMs: 40 * S }),
+  },
+  // Real-time variants: the same faults, in an order and spacing whose recovery fits a 1-3 minute run on
+  // the real interpreter (test/espruino). reg-fail's reg,10 comes after reg,13, so it waits 10 min.
+  {
+    name: "reg-fail-quick",
+    describe: "The first four registrations fail: reg,1 (timeout, ~5-10 s), reg,13 (retried after ~1 min), reg,2, reg,22; the fifth succeeds.",
+    setup(sim) {
+      for (const c of [1, 13, 2, 22]) sim.faults.regFail(c, 1);
+    },
+  },
+  {
+    name: "psm-quick",
+    describe: "As psm, but every 30 s, twice: the first wake is a swallowed command (EXIT PSM), the second the TAU timer (psm,0).",
+    setup: (sim, rng, clock) => psmRounds(sim, clock, 30 * S, 2),
+  },
+  {
+    name: "downlink-max",
+    describe: "Once registered: a command of the largest size (1,024 hex characters, service 8004, unknown to the sample profile) after 10 s, 30 s and 50 s; task ids 701-703.",
+    setup(sim, rng, clock) {
+      whenRegistered(sim, clock, () => {
+        for (let i = 0; i < 3; i++) at(clock, 10 * S + 20 * S * i, () => sim.faults.downlink(maxDownlink(701 + i)));
+      });
+    },
   },
 ];
 

@@ -5,7 +5,7 @@
 //
 // Adding your own service takes a few lines: describe it in profile.ts, then
 //   device.send(SVC_MINE, { field: value })          // an uplink
-//   case CMD_MINE: ...; return { result: 0 };          // a command, in onCommand below
+//   case CMD_MINE: ...; return { result: 0 };          // a command, in command() below
 
 import type { FieldValues, InputValues } from "../lib/aep/codec";
 import type { Device, DeviceListener } from "../lib/device";

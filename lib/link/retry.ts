@@ -14,10 +14,9 @@ export const RECOVERY_BOUND_MS = 5400000;
 
 /**
  * The registration guard (every AT+CTM2MREG is signalling on a shared cell): REG_GUARD_BURST quick tries,
- * then one every REG_GUARD_EVERY_MS: 8 an hour under any persistent fault, and no more than 6 in the first
- * half hour of one (so even a short outage stays under 12 per device-hour).
+ * then one every REG_GUARD_EVERY_MS: 8 an hour under any persistent fault, 11 in the first hour of one.
  */
-export const REG_GUARD_BURST = 2;
+export const REG_GUARD_BURST = 3;
 export const REG_GUARD_EVERY_MS = 450000;
 
 /** Step failures before bring-up restarts, and before the module is power-cycled (then every 3 more). */

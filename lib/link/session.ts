@@ -2,6 +2,7 @@
 // pause, the retry wait, and shutdown. Reactions to every reg result and CTM2M error follow the note's
 // tables (../shared/protocol.md, "AEP commands").
 
+import { REG_GUARD_EVERY_MS } from "./retry";
 import { afterPrefix, intField } from "../at/fields";
 import { AT_ERROR, AT_OK, atResultText } from "../at/result";
 import {
@@ -143,9 +144,12 @@ export function registration(m: Link): void {
       m.cause("regtimeout");
       m.fail("no registration result in " + Session.REG_RESULT_MS / 1000 + " s", false, -1, 0);
     } else if (st === S_REGISTERING) {
-      const waitMs = m.regAllowed();
+      let waitMs = m.regAllowed();
       if (waitMs > 0) {
         // Every registration is signalling on a shared cell: never more than the guard allows an hour.
+        // Jittered by up to half a refill: a fleet that lost the platform together must not come back
+        // together on the same refill tick.
+        waitMs += Math.floor(m.ports.random() * (REG_GUARD_EVERY_MS / 2));
         m.stats.regGuardHeld++;
         m.retry(S_REGISTERING, "registration guard: the hour's registrations are used; next in " + Math.ceil(waitMs / 1000) + " s", true, 0, waitMs);
       } else m.send(m.regWithLifetime ? Aep.REG_LIFETIME + CFG.aep.lifetimeS : Aep.REG, 1);

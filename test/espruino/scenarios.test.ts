@@ -84,13 +84,13 @@ describe.skipIf(SKIP !== "")("simulator scenarios on the real interpreter, from 
     expectNothingLost(r.lines);
   });
 
-  it(named("reg-fail-quick: reg,1 reg,13 reg,2 reg,22 in turn, then Ready and every queued report confirmed"), async () => {
+  it(named("reg-fail-quick: reg,1 then reg,13, then Ready and every queued report confirmed"), async () => {
     const r = await runScenario("reg-fail-quick", { forS: 300, until: (l) => readyThenConfirmed(3)(l) && drained(l) });
     expectHealthy(r);
     expect(r.ended, tail(r)).toBe("until");
     const failures = r.lines.filter((l) => l.indexOf("registration failed: reg,") >= 0 && stateChange(l) !== undefined);
-    expect(failures.map((l) => l.substring(l.indexOf("reg,"), l.indexOf(" ", l.indexOf("reg,"))))).toEqual(["reg,1", "reg,13", "reg,2", "reg,22"]);
-    expect(r.summary.regFailures).toBe(4);
+    expect(failures.map((l) => l.substring(l.indexOf("reg,"), l.indexOf(" ", l.indexOf("reg,"))))).toEqual(["reg,1", "reg,13"]);
+    expect(r.summary.regFailures).toBe(2);
     // the reports queued while it could not register all went out once it did
     expect(countFrom(r.lines.slice(0, indexOfKind(r.lines, "ready")), "queued", 0)).toBeGreaterThanOrEqual(5);
     expectNothingLost(r.lines);
@@ -142,8 +142,11 @@ describe.skipIf(SKIP !== "")("simulator scenarios on the real interpreter, from 
   it(named("psm-quick: PSM twice (a swallowed wake command, then a TAU wake); every report still confirmed"), async () => {
     // The simulator's PSM rounds are not on the console: run through both (Ready + 30 s and + 60 s,
     // the TAU at + 75 s) and then some reports more.
+    // With power saving on, as a deployment that sees PSM has it: the PSM notices are on, and a report
+    // after ENTER PSM goes out after a wake AT (the one PSM swallows).
     const r = await runScenario("psm-quick", {
       forS: 300,
+      override: { app: { reportIntervalS: 10 }, network: { psm: { enabled: true, tauS: 3600, activeS: 20 } }, aep: { autoTau: 2 } },
       until: (lines) => {
         const ready = indexOfKind(lines, "ready");
         return ready >= 0 && countFrom(lines, "confirmed", ready) >= 11 && drained(lines);
@@ -151,9 +154,10 @@ describe.skipIf(SKIP !== "")("simulator scenarios on the real interpreter, from 
     });
     expectHealthy(r);
     expect(r.ended, tail(r)).toBe("until");
-    expect(r.summary.psmEntries).toBe(2);
-    expect(r.summary.psmExits).toBe(2);
-    expect(r.summary.swallowed.psm, "a command swallowed by PSM (the firmware must resend it)").toBeGreaterThanOrEqual(1);
+    // The scenario's two rounds, and the module's own sleeps after each report's active time.
+    expect(r.summary.psmEntries).toBeGreaterThanOrEqual(2);
+    expect(r.summary.psmExits).toBeGreaterThanOrEqual(2);
+    expect(r.summary.swallowed.psm, "a wake command swallowed by PSM (then the send goes out)").toBeGreaterThanOrEqual(1);
     expectNothingLost(r.lines);
   });
 });

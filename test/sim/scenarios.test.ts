@@ -196,8 +196,8 @@ const EXPECT: Record<string, (r: Run) => void> = {
     expect(r.host.engine.stats.timeouts).toBe(0);
   },
   "reg-fail-quick"(r) {
-    expect(r.lines.filter((l) => l.startsWith("+CTM2M: reg,"))).toEqual(["+CTM2M: reg,1", "+CTM2M: reg,13", "+CTM2M: reg,2", "+CTM2M: reg,22", "+CTM2M: reg,0"]);
-    expect(r.s.regFailures).toBe(4);
+    expect(r.lines.filter((l) => l.startsWith("+CTM2M: reg,"))).toEqual(["+CTM2M: reg,1", "+CTM2M: reg,13", "+CTM2M: reg,0"]);
+    expect(r.s.regFailures).toBe(2);
     expect(r.s.sends.length).toBeGreaterThan(5);
   },
   "psm-quick"(r) {

@@ -9,8 +9,8 @@
 import { build } from "esbuild";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildFirmware, espruinoEsbuildOptions } from "./build";
-import { isMain, ROOT } from "./paths";
+import { buildFirmware, firmwareBuildOptions } from "./build";
+import { isMain } from "./paths";
 import { measureCpu } from "../test/bench/cpu";
 import { countModuleScope, firmwarePortShapes, loadTimeObjects, MAIN_SCOPE_JSVARS, TIMER_JSVARS, unknownInputs, walkRuntime, CHARS_PER_JSVAR } from "../test/bench/jsvars";
 import { coldBoot, firmwareOnSim, psmWake, scenarioFigures, steadyState } from "../test/bench/protocol";
@@ -25,8 +25,7 @@ const pad = (s: string | number, n: number) => String(s).padStart(n);
 async function bytesSection(): Promise<string> {
   const r = await buildFirmware();
   if (!r.ok || !r.outFile) throw new Error("build failed:\n" + r.errors.join("\n"));
-  const define = { __FIRMWARE_CONFIG__: JSON.stringify(r.config) };
-  const plain = await build(espruinoEsbuildOptions(path.join(ROOT, "firmware", "main.ts"), define, false));
+  const plain = await build(firmwareBuildOptions(r.config!, false));
   const raw = plain.outputFiles![0].text;
   const inputs = Object.keys(plain.metafile!.inputs);
   const code = (await import("node:fs")).readFileSync(r.outFile, "utf8");

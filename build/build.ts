@@ -87,6 +87,16 @@ function sourceOf(code: string, offset: number): string {
   return line.trim();
 }
 
+/**
+ * The firmware's own esbuild options for a validated configuration: the entry, the configuration baked
+ * in as defines (`CFG.x.y`), property mangling. `minify` false keeps it readable (line breaks, module
+ * comments) for the bench's markers and the gate's locations; the mangled names stay.
+ */
+export function firmwareBuildOptions(config: FirmwareConfig, minify: boolean, entry?: string): BuildOptions_ {
+  return { ...espruinoEsbuildOptions(path.resolve(entry ?? path.join(ROOT, "firmware", "main.ts")), configDefines(config), minify), ...mangleOptions([appProfile()]) };
+}
+type BuildOptions_ = ReturnType<typeof espruinoEsbuildOptions> & ReturnType<typeof mangleOptions>;
+
 export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResult> {
   const env = opts.env ?? process.env;
   let raw: unknown;
@@ -105,7 +115,7 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   let metafile: Metafile;
   const names: Record<string, string> = {};
   try {
-    const r = await build({ ...espruinoEsbuildOptions(entry, define, true), ...mangleOptions([appProfile()]), mangleCache: {} });
+    const r = await build({ ...firmwareBuildOptions(config, true, entry), mangleCache: {} });
     code = r.outputFiles![0].text;
     metafile = r.metafile!;
     for (const [k, v] of Object.entries(r.mangleCache ?? {})) if (typeof v === "string") names[k] = v;

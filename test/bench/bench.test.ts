@@ -37,7 +37,7 @@ describe("bench helpers", () => {
     const c = countBundle('(()=>{var a=1,b="x",c=[1],n=-2;function d(x){return function(){}}class E{m(){}}d(a)})();');
     expect(c).toEqual({ functions: 3, loadFunctions: 2, classes: 1, topLevelBindings: 6, topLevelConstants: 3 });
     expect(partOf("lib/at/engine.ts")).toBe("AT engine (lib/at)");
-    expect(partOf("<define:__FIRMWARE_CONFIG__>")).toBe("configuration");
+    expect(partOf("<define:CFG.modem.serialOptions>")).toBe("configuration");
     expect(partOf("lib/new/thing.ts")).toBe("other");
   });
 

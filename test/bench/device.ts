@@ -17,7 +17,10 @@ import * as acorn from "acorn";
 import { build } from "esbuild";
 import fs from "node:fs";
 import path from "node:path";
-import { espruinoEsbuildOptions } from "../../build/build";
+import { espruinoEsbuildOptions, firmwareBuildOptions } from "../../build/build";
+import { mangleOptions } from "../../build/mangle";
+import { appProfile } from "../../firmware/profile";
+import type { FirmwareConfig } from "../../lib/config";
 import { ROOT } from "../../build/paths";
 import { decodeFrame, type DecodedFrame } from "../../lib/aep/codec";
 import { APP_PROFILE } from "../../firmware/profile";
@@ -204,15 +207,15 @@ export async function measureDownlinkPeak(bin: string, forS = 240): Promise<Peak
  */
 export const PARTS: { part: string; modules: string[] }[] = [
   { part: "AT engine (lib/at)", modules: ["lib/at/"] },
-  { part: "link (lib/link, lib/sim7020, CTM2M commands)", modules: ["lib/link/", "lib/sim7020/", "lib/aep/ctm2m.ts"] },
-  { part: "outbox + uplink sender", modules: ["lib/outbox/", "lib/aep/uplink.ts"] },
-  { part: "codec + profile + command dispatcher", modules: ["lib/aep/codec.ts", "lib/aep/profile.ts", "lib/aep/commands.ts", "firmware/profile.ts"] },
+  { part: "link (lib/link with Ready's uplink sender, lib/sim7020, CTM2M rows)", modules: ["lib/link/", "lib/sim7020/", "lib/aep/ctm2m.ts"] },
+  { part: "outbox", modules: ["lib/outbox/"] },
+  { part: "codec + profile", modules: ["lib/aep/codec.ts", "lib/aep/errors.ts", "lib/aep/profile.ts", "lib/aep/codes.ts", "firmware/profile.ts", "firmware/ids.ts"] },
   { part: "application (device, app, ports, sleep, main)", modules: ["lib/device.ts", "lib/ports.ts", "firmware/app.ts", "firmware/ports.ts", "firmware/sleep.ts", "firmware/main.ts"] },
-  { part: "configuration", modules: ["<define:__FIRMWARE_CONFIG__>", "firmware/config.ts", "lib/config.ts"] },
+  { part: "configuration", modules: ["<define:", "lib/config.ts"] },
 ];
 
 export function partOf(module: string): string {
-  for (const p of PARTS) if (p.modules.some((m) => module === m || (m.endsWith("/") && module.startsWith(m)))) return p.part;
+  for (const p of PARTS) if (p.modules.some((m) => module === m || ((m.endsWith("/") || m.endsWith(":")) && module.startsWith(m)))) return p.part;
   return "other";
 }
 
@@ -239,7 +242,7 @@ const MARK = "__jsvarMark";
  * call goes before each module and before the last top-level statement (firmware/main.ts's start()).
  */
 export async function markedBundle(config: unknown): Promise<{ code: string; labels: string[] }> {
-  const opts = { ...espruinoEsbuildOptions(path.join(ROOT, "firmware", "main.ts"), { __FIRMWARE_CONFIG__: JSON.stringify(config) }, false), minifyIdentifiers: true, minifySyntax: true };
+  const opts = { ...firmwareBuildOptions(config as FirmwareConfig, false), minifyIdentifiers: true, minifySyntax: true };
   const text = (await build(opts)).outputFiles![0].text;
   const labels: string[] = [];
   const out: string[] = [];
@@ -413,7 +416,8 @@ export async function measureLines(bin: string, rounds = 5, forS = 240): Promise
   const dir = fs.mkdtempSync(path.join(ROOT, "dist", "lines-bench-"));
   try {
     const r = await build(
-      espruinoEsbuildOptions(path.join(ROOT, "test", "bench", "lines-device.ts"), { __BENCH_FILE__: JSON.stringify(LINES_FILE), __BENCH_ROUNDS__: String(rounds) }, true),
+      // Mangled like the firmware: the engine runs as it is flashed.
+      { ...espruinoEsbuildOptions(path.join(ROOT, "test", "bench", "lines-device.ts"), { __BENCH_FILE__: JSON.stringify(LINES_FILE), __BENCH_ROUNDS__: String(rounds) }, true), ...mangleOptions([appProfile()]) },
     );
     const bundle = path.join(dir, "lines.js");
     fs.writeFileSync(bundle, r.outputFiles![0].text);

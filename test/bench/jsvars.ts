@@ -92,7 +92,7 @@ const NOT_IMPORTABLE = ["firmware/main.ts", "firmware/ports.ts", "firmware/sleep
 
 /** Bundle inputs this estimate does not know (a new module: add it to MODULES). */
 export function unknownInputs(inputs: string[]): string[] {
-  return inputs.filter((f) => !MODULES[f] && NOT_IMPORTABLE.indexOf(f) < 0);
+  return inputs.filter((f) => !MODULES[f] && NOT_IMPORTABLE.indexOf(f) < 0 && f.indexOf("<define:") !== 0);
 }
 
 const strCost = (s: string) => Math.max(1, Math.ceil(s.length / CHARS_PER_JSVAR));

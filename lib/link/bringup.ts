@@ -20,6 +20,8 @@ const enum Up {
   SIM_WAIT_MS = 30000,
   ATTACH_POLL_FAST_MS = 2000,
   ATTACH_POLL_SLOW_MS = 5000,
+  /** Polls are fast (and without AT+CSQ) for this long after entering AwaitAttach. */
+  ATTACH_FAST_FOR_MS = 30000,
   /** Attach not there after this long (or the module not searching): check the SIM. */
   SIM_CHECK_AFTER_MS = 20000,
   PDN_POLLS = 10,
@@ -175,7 +177,9 @@ export function network(m: Link): void {
       m.send(Net.CPIN, C.CPIN);
     } else {
       if (t === EV_ENTER) m.setTimer(T_AUX, CFG.network.attachTimeoutS * 1000);
-      m.send(Net.CSQ, C.CSQ);
+      // Signal once on entry (it goes in the attach log line and the first report); again only once the
+      // search is slow, where it tells "no coverage" (99) from "waiting for the network".
+      if (t === EV_ENTER || m.now() - m.t0 >= Up.ATTACH_FAST_FOR_MS) m.send(Net.CSQ, C.CSQ);
       m.send(Net.CGREG, C.CGREG);
     }
     return;
@@ -205,7 +209,7 @@ export function network(m: Link): void {
       } else if (!m.simChecked && (stat <= 0 || m.now() - m.t0 >= Up.SIM_CHECK_AFTER_MS)) {
         // Not searching (stat 0), or no attach for a while: is there a SIM at all?
         m.go(S_AWAIT_SIM, "not attached (stat " + stat + "): checking the SIM", 0);
-      } else m.setTimer(T_STATE, m.now() - m.t0 < 30000 ? Up.ATTACH_POLL_FAST_MS : Up.ATTACH_POLL_SLOW_MS);
+      } else m.setTimer(T_STATE, m.now() - m.t0 < Up.ATTACH_FAST_FOR_MS ? Up.ATTACH_POLL_FAST_MS : Up.ATTACH_POLL_SLOW_MS);
       return;
     }
     case C.APN_READ:

@@ -30,14 +30,31 @@ describe("link: happy path", () => {
     const t = r.untilReady(120_000);
     expect(t).toBeGreaterThan(0);
     expect(r.link.state).toBe(S_READY);
-    // While the network searches, the CSQ / CGREG poll repeats: compare without the extra rounds.
+    // While the network searches, the CGREG poll repeats (the signal is read once, on entry): compare
+    // without the extra rounds.
     const c = r.commands();
-    const polls = c.filter((x) => x === "AT+CSQ").length - 1;
-    const compact = c.filter((x, i) => !((x === "AT+CSQ" || x === "AT+CGREG?" || x === "AT+CEREG?") && c.slice(i + 1).includes("AT+CSQ")));
+    expect(c.filter((x) => x === "AT+CSQ")).toEqual(["AT+CSQ"]);
+    const polls = c.filter((x) => x === "AT+CGREG?").length - 1;
+    const compact = c.filter((x, i) => !((x === "AT+CGREG?" || x === "AT+CEREG?") && c.slice(i + 1).includes("AT+CGREG?")));
     expect(compact).toEqual(COLD_BOOT);
     expect(r.sim.summary().violations).toEqual([]);
     expect(r.sim.summary().registrations).toBe(1);
     expect(polls).toBeLessThan(10);
+  });
+
+  it("reads the signal once while the network is quick, and on every poll once the search is slow", () => {
+    const r = makeRig();
+    r.sim.faults.noSignal(70_000, 2); // searching for 70 s from power-on
+    r.start();
+    expect(r.untilReady(180_000)).toBeGreaterThan(0);
+    const c = r.commands();
+    const csq = c.filter((x) => x === "AT+CSQ").length;
+    const polls = c.filter((x) => x === "AT+CGREG?").length;
+    // Fast polls (2 s) for the first 30 s carry no AT+CSQ; the slow ones (5 s) each carry one.
+    expect(polls).toBeGreaterThan(15);
+    expect(csq).toBeGreaterThan(3);
+    expect(csq).toBeLessThan(polls - 8);
+    expect(r.sim.summary().violations).toEqual([]);
   });
 
   it("does not rewrite the AEP parameters the module already has (its flash is AUTO_SAVE)", () => {

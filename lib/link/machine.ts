@@ -49,7 +49,7 @@ export interface LinkOwner {
   /** Uplink `seq` was dropped: the module refused it, or the platform rejected it three times (set aside). */
   linkDropped(seq: number, why: string): void;
   /**
-   * Uplink `from` is being moved behind the queue as `to` (RST three times; see Uplink.setAside). Said
+   * Uplink `from` is being moved behind the queue as `to` (RST three times, or a strike; see Uplink.setAside). Said
    * before the copy is queued; when it cannot be, linkDropped(from) follows.
    */
   linkRequeued(from: number, to: number): void;

@@ -136,6 +136,8 @@ export class Uplink {
   /** 2 while the quick wake AT is out, 1 while the send goes out right after it went unanswered (resume). */
   private woke: number;
   private asideProven: number;
+  /** Strikes against that frame: RSTs it got after other frames were delivered (3: dropped). */
+  private asideStrikes: number;
   /** Message ids used for the head frame, a ring. */
   private ids: number[];
   private idNext: number;
@@ -162,6 +164,7 @@ export class Uplink {
     this.asideSeq = -1;
     this.woke = 0;
     this.asideProven = 0;
+    this.asideStrikes = 0;
     this.ids = [-1, -1];
     this.idNext = 0;
     this.early = [-1, 0, -1, 0];
@@ -429,7 +432,7 @@ export class Uplink {
     this.phase = Phase.IDLE;
     if (status === SEND_RST) {
       // The platform cannot take this frame, and the module drops the session after an RST.
-      // Moved behind the queue once already, and other frames got through since: one more RST is proof.
+      // Moved behind the queue once already, and other frames got through since: a strike against it.
       if (++this.rsts >= UpLimit.RSTS_BEFORE_SET_ASIDE || (seq === this.asideSeq && this.asideProven)) this.setAside(m);
       return Dp.REREGISTER;
     }
@@ -438,20 +441,21 @@ export class Uplink {
   }
 
   /**
-   * The head frame was answered with RST three times. The first time it moves behind the queue (a copy
-   * is queued, then the original removed: a power cut between them sends it twice, never loses it), so
-   * one bad frame cannot block the others; and when the platform is answering everything with RST, each
-   * frame takes its turn and none is lost. Only when it comes round again after another frame was
-   * delivered, and is answered with RST once more, is it the frame's fault: then it is dropped and reported.
+   * The head frame was answered with RST three times. It moves behind the queue (a copy is queued, then
+   * the original removed: a power cut between them sends it twice, never loses it), so one bad frame
+   * cannot block the others; and when the platform is answering everything with RST, each frame takes
+   * its turn and none is lost. An RST when it comes round again after another frame was delivered is a
+   * strike: the frame, not the platform. It moves behind again; at the third strike it is dropped and
+   * reported. (One strike was enough once; a stray RST then dropped a good frame in the 30-day soak.)
    */
   private setAside(m: Link): void {
     const e = this.q.head();
-    const why = "the platform answered it with RST " + this.rsts + " times (does the thing model match?)";
-    if (e === undefined || (e.seq === this.asideSeq && this.asideProven)) {
-      this.drop(m, why, true);
-      return;
-    }
-    if (!this.requeue(m, e, why)) this.drop(m, why, true);
+    const strike = e !== undefined && e.seq === this.asideSeq && this.asideProven;
+    if (strike) this.asideStrikes++;
+    const why = strike
+      ? "RST again after other frames got through (strike " + this.asideStrikes + " of " + UpLimit.RSTS_BEFORE_SET_ASIDE + "; does the thing model match?)"
+      : "the platform answered it with RST " + this.rsts + " times (does the thing model match?)";
+    if (e === undefined || this.asideStrikes >= UpLimit.RSTS_BEFORE_SET_ASIDE || !this.requeue(m, e, why)) this.drop(m, why, true);
   }
 
   /** Move frame `e` behind the queue (a copy first, then the original goes). False when it cannot be copied. */
@@ -462,6 +466,7 @@ export class Uplink {
     if (this.q.push(e.hex, e.mode, e.prio) > 1) return false;
     this.q.remove(e.seq);
     if (why !== "") m.log(LOG_WARN, "uplink #" + e.seq + " moved behind the queue as #" + copy + ": " + why);
+    if (e.seq !== this.asideSeq) this.asideStrikes = 0; // a new frame moved behind: its own count
     this.asideSeq = copy;
     this.asideProven = 0;
     if (this.seq === e.seq) this.seq = -1;

@@ -13,7 +13,7 @@ import { buildFirmware, firmwareBuildOptions } from "./build";
 import { isMain } from "./paths";
 import { measureCpu } from "../test/bench/cpu";
 import { countModuleScope, firmwarePortShapes, loadTimeObjects, MAIN_SCOPE_JSVARS, TIMER_JSVARS, unknownInputs, walkRuntime, CHARS_PER_JSVAR } from "../test/bench/jsvars";
-import { coldBoot, firmwareOnSim, psmWake, scenarioFigures, steadyState } from "../test/bench/protocol";
+import { coldBoot, firmwareOnSim, psmModels, psmWake, scenarioFigures, steadyState } from "../test/bench/protocol";
 import { findEspruino, hasSocat } from "../test/sandbox/real-espruino";
 import { countBundle, measureAttribution, measureDownlinkPeak, measureLines, measureReports, PARTS } from "../test/bench/device";
 import { CHUNK_CHARS } from "../test/bench/lines-harness";
@@ -137,6 +137,8 @@ function protocolSection(): void {
   out("      by command: " + psm.byCommand);
   out("  PSM wake (warm start after deep sleep) to Ready: " + w.toReady + ", to the report confirmed: " + w.toReport + " (" + ((w.readyMs + w.reportMs) / 1000).toFixed(1) + " s)");
   out("      " + w.commands.join(" | "));
+  out("  per confirmed report with power saving, by how the module sleeps (3 h, reports every 300 s):");
+  for (const p of psmModels(1)) out("      " + p.model.padEnd(24) + pad(p.atPerReport.toFixed(2), 6) + "  (" + p.reports + " reports, " + p.wakePulses + " PWRKEY wake pulses)");
 }
 
 function scenarioSection(): void {

@@ -7,7 +7,7 @@ import { countBundle, partOf } from "./device";
 import { makeBase, makePeer, makeStream, pass, STREAM_LINES, URC_PREFIXES, type BenchCounts } from "./lines-harness";
 import { makeOurs } from "./lines-ours";
 import { countModuleScope, walkRuntime } from "./jsvars";
-import { firmwareOnSim, idle } from "./protocol";
+import { coldBoot, firmwareOnSim, idle, psmModels } from "./protocol";
 
 const MIN = 60_000;
 
@@ -66,5 +66,18 @@ describe("bench helpers", () => {
     f.clock.runUntil(() => f.delivered() - d0 >= 300 && idle(f.dev), 300 * f.cfg.app.reportIntervalS * 2000);
     expect(f.delivered() - d0).toBeGreaterThanOrEqual(300);
     expect(walk()).toBe(settled);
+  });
+
+  // Counts, not times: the command budgets, on the simulator under the fake clock.
+  it("AT commands: cold boot to the first confirmed uplink <= 12; per report with PWRKEY wired <= 2 in true PSM", () => {
+    const c = coldBoot(1);
+    expect(c.toFirstUplink).toBeLessThanOrEqual(12);
+    expect(c.toFirstReport).toBe(c.toFirstUplink + 1); // the report is one SEND after the boot event
+    const [auto, pwrkey, none] = psmModels(1);
+    expect(pwrkey.atPerReport).toBeLessThanOrEqual(2);
+    expect(pwrkey.wakePulses).toBeGreaterThan(10);
+    expect(auto.atPerReport).toBeLessThanOrEqual(2.5); // a wake AT and the SEND, plus the session checks
+    expect(none.wakePulses).toBe(0);
+    expect(none.reports).toBeGreaterThan(10); // delivered at the TAU wakes
   });
 });

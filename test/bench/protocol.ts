@@ -143,6 +143,33 @@ export function psmWake(seed: number): PsmWake {
   return { commands, toReady, toReport: commands.length, readyMs, reportMs };
 }
 
+export interface PsmModelFigures {
+  model: string;
+  reports: number;
+  atPerReport: number;
+  wakePulses: number;
+}
+
+/**
+ * AT commands per confirmed report with power saving on, reports every 300 s, for 3 hours after the first
+ * Ready: the module's auto-sleep (the first characters wake it), true PSM with PWRKEY wired (a wake pulse,
+ * then the SEND), and true PSM without PWRKEY (the reports wait for the TAU wake; the probes while it
+ * sleeps count too).
+ */
+export function psmModels(seed: number): PsmModelFigures[] {
+  const psm = { network: { psm: { enabled: true, tauS: 3600, activeS: 20 } }, aep: { autoTau: 2 } };
+  const runs: [string, "autosleep" | "true", boolean][] = [["auto-sleep", "autosleep", false], ["true PSM, PWRKEY wired", "true", true], ["true PSM, no PWRKEY", "true", false]];
+  return runs.map(([model, psmModel, pins]) => {
+    const r = makeDeviceRig({ seed, sim: { psmModel }, config: pins ? { ...psm, modem: { pwrkeyPin: "D4", statusPin: "D5" } } : psm });
+    r.clock.runUntil(() => idle(r.device), 30 * MIN);
+    const at0 = atCount(r.uart);
+    const d0 = r.delivered.length;
+    r.clock.advance(3 * HOUR);
+    const n = r.delivered.length - d0;
+    return { model, reports: n, atPerReport: (atCount(r.uart) - at0) / n, wakePulses: r.device.link.up.stats.wakePulses };
+  });
+}
+
 export interface ScenarioFigures {
   name: string;
   atCommands: number;

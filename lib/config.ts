@@ -272,7 +272,8 @@ export function configDefines(cfg: FirmwareConfig): { [k: string]: string } {
     out[path] = JSON.stringify(v);
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
       const keys = Object.keys(v as object);
-      for (let i = 0; i < keys.length; i++) walk((v as { [k: string]: unknown })[keys[i]], path + "." + keys[i]);
+      // Only identifiers can be a define's name: `CFG.modem.serialOptions["7k"]` is read through its parent.
+      for (let i = 0; i < keys.length; i++) if (/^[A-Za-z_$][\w$]*$/.test(keys[i])) walk((v as { [k: string]: unknown })[keys[i]], path + "." + keys[i]);
     }
   };
   const keys = Object.keys(cfg);

@@ -36,6 +36,17 @@ describe("build", () => {
     expect(code).not.toContain('"ctnb"'); // the default APN is gone, not merely shadowed
   });
 
+  // Found by the config fuzzer: a free-form object's key that is no identifier ("7k") became a define
+  // name (CFG.modem.serialOptions.7k) and esbuild refused the build of a valid configuration.
+  it("builds serialOptions whose keys are not identifiers, and bakes them in whole", async () => {
+    const out = path.join(tmp, "fw-keys.js");
+    const r = await buildFirmware({ config: { modem: { serialOptions: { "7k": -3, "a-b": "x", rx: "D16" } } }, outFile: out, env: {} });
+    expect(r.errors).toEqual([]);
+    const code = readFileSync(out, "utf8");
+    expect(code).toContain('"7k":-3');
+    expect(code).toContain('"a-b":"x"');
+  });
+
   it("takes the PSK from $AEP_PSK and never echoes it in an error", async () => {
     const r = await buildFirmware({ config: { aep: { security: 1, pskId: "dev1" } }, outFile: path.join(tmp, "psk.js"), env: { AEP_PSK: "s3cr3tkey" } });
     expect(r.errors).toEqual([]);

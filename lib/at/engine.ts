@@ -97,30 +97,33 @@ export class At {
   noise: number;
 
   constructor(uart: Uart, clock: Clock, owner: AtOwner, urc: UrcParser, extraFinal: string, guardMs: number) {
-    this.uart = uart;
-    this.clock = clock;
-    this.owner = owner;
-    this.urc = urc;
-    this.extraFinal = extraFinal;
-    this.guardMs = guardMs;
-    this.guardTimer = 0;
+    // Hot fields first: Espruino finds a property by walking the object's list in the order the fields
+    // were made, and a method call walks all of them before the prototype. Per line and per chunk only
+    // these are read; the counters and the queue come last.
     this.partial = "";
     this.dropping = 0;
     this.inFlight = 0;
-    this.text = "";
     this.prefix = "";
+    this.text = "";
+    this.urc = urc;
+    this.owner = owner;
     this.flags = 0;
-    this.timeoutMs = 0;
+    this.lines = 0;
+    this.resp = ["", "", "", "", ""];
+    this.guardTimer = 0;
+    this.extraFinal = extraFinal;
     this.tag = 0;
     this.cancelled = 0;
-    this.resent = 0;
-    this.timer = 0;
     this.delivering = 0;
+    this.timer = 0;
+    this.clock = clock;
+    this.uart = uart;
+    this.qLen = 0;
     this.qRow = ["", "", "", ""];
     this.qHead = 0;
-    this.qLen = 0;
-    this.resp = ["", "", "", "", ""];
-    this.lines = 0;
+    this.timeoutMs = 0;
+    this.resent = 0;
+    this.guardMs = guardMs;
     this.lastRxMs = -1;
     this.lastUnexpected = "";
     this.sent = 0;
@@ -147,35 +150,46 @@ export class At {
     return true;
   }
 
-  /** Characters from the module, in whatever pieces the UART delivers them. */
+  /**
+   * Characters from the module, in whatever pieces the UART delivers them. Lines end at \r, \n or \r\n.
+   * Written for the interpreter, which reads every token it passes, taken or not: one concatenation per
+   * chunk, one indexOf per line and terminator kind, and the rare cases (an over-long line) off the path.
+   */
   feed(chunk: string): void {
-    const n = chunk.length;
-    let pos = 0;
-    let cr = chunk.indexOf("\r");
-    let lf = chunk.indexOf("\n");
-    while (pos < n) {
-      if (cr >= 0 && cr < pos) cr = chunk.indexOf("\r", pos);
-      if (lf >= 0 && lf < pos) lf = chunk.indexOf("\n", pos);
-      const end = cr < 0 ? lf : lf < 0 || cr < lf ? cr : lf;
-      const stop = end < 0 ? n : end;
-      if (stop > pos && !this.dropping) {
-        if (this.partial.length + stop - pos > AtLimit.LINE_MAX_CHARS) {
-          // Drop now rather than at the line end, so the buffer never exceeds the bound and an endless
-          // line is counted even if its end never comes.
-          this.partial = "";
-          this.dropping = 1;
-          this.overflows++;
-        } else this.partial = this.partial.length === 0 && pos === 0 && stop === n ? chunk : this.partial + chunk.substring(pos, stop);
+    const b = this.partial === "" ? chunk : this.partial + chunk;
+    let p = 0;
+    let e = b.indexOf("\r");
+    let lf = b.indexOf("\n");
+    if (this.dropping) {
+      // The rest of a line that outgrew the bound: skip to its end.
+      if (lf >= 0 && (e < 0 || lf < e)) e = lf;
+      if (e < 0) return;
+      this.dropping = 0;
+      p = e + 1;
+      e = b.indexOf("\r", p);
+      if (lf >= 0 && lf < p) lf = b.indexOf("\n", p);
+    }
+    for (;;) {
+      if (lf >= 0 && (e < 0 || lf < e)) e = lf;
+      if (e < 0) break;
+      if (e > p) {
+        if (e - p > AtLimit.LINE_MAX_CHARS) this.overflows++;
+        else {
+          this.lastRxMs = this.clock.now();
+          this.route(b.substring(p, e), true);
+        }
       }
-      if (end < 0) return;
-      pos = end + 1;
-      if (this.dropping) this.dropping = 0;
-      else if (this.partial.length > 0) {
-        const line = this.partial;
-        this.partial = "";
-        this.lastRxMs = this.clock.now();
-        this.route(line, true);
-      }
+      p = b.charCodeAt(e + 1) === 10 ? e + 2 : e + 1;
+      e = b.indexOf("\r", p);
+      if (lf >= 0 && lf < p) lf = b.indexOf("\n", p);
+    }
+    this.partial = p === 0 ? b : b.substring(p);
+    if (this.partial.length > AtLimit.LINE_MAX_CHARS) {
+      // Dropped now rather than at the line end, so the buffer never holds more than the bound and an
+      // endless line is counted even if its end never comes.
+      this.partial = "";
+      this.dropping = 1;
+      this.overflows++;
     }
   }
 
@@ -261,6 +275,11 @@ export class At {
     this.pump();
   }
 
+  /**
+   * One line, the common cases first: the in-flight command's OK and its expected lines. Everything else
+   * (other finals, the echo, URCs, bare lines, noise, the unexpected) is `routeRest`, so the interpreter
+   * does not read through it for the lines that make up most of the traffic.
+   */
   private route(line: string, raw: boolean): void {
     const c0 = line.charCodeAt(0);
     const cl = line.charCodeAt(line.length - 1);
@@ -271,9 +290,21 @@ export class At {
       if (clean.length > 0) this.route(clean, false);
       return;
     }
-    let keep = false;
     if (this.inFlight) {
-      if (c0 === 79 /* O */ && line === "OK") return this.finish(AT_OK, 0);
+      if (line === "OK") return this.finish(AT_OK, 0);
+      // No prefix is a final result, an echo or a URC the command does not want (rows are written so).
+      if (this.prefix !== "" && line.indexOf(this.prefix) === 0) {
+        if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
+        else this.linesDropped++;
+        if ((this.flags & AT_F_PREFIX_FINAL) !== 0) this.finish(AT_OK, 0);
+        return;
+      }
+    }
+    this.routeRest(line, c0, raw);
+  }
+
+  private routeRest(line: string, c0: number, raw: boolean): void {
+    if (this.inFlight) {
       if (c0 === 69 /* E */ && line === "ERROR") return this.finish(AT_ERROR, 0);
       if (c0 === 43 /* + */) {
         if (line.indexOf("+CME ERROR:") === 0) return this.finish(AT_CME_ERROR, intField(line, afterPrefix(line, "+CME ERROR:"), 0));
@@ -284,7 +315,6 @@ export class At {
         this.owner.atEcho(this.tag);
         return;
       }
-      keep = this.prefix.length > 0 && line.indexOf(this.prefix) === 0;
     } else if (this.guardTimer !== 0 && line === "OK") {
       this.strayOk++;
       this.clock.clearTimeout(this.guardTimer);
@@ -292,11 +322,10 @@ export class At {
       this.pump();
       return;
     }
-    if (!keep && this.urc(this.owner, line)) return;
-    if (keep || (this.inFlight && (this.flags & AT_F_BARE) !== 0)) {
+    if (this.urc(this.owner, line)) return;
+    if (this.inFlight && (this.flags & AT_F_BARE) !== 0) {
       if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
       else this.linesDropped++;
-      if (keep && (this.flags & AT_F_PREFIX_FINAL) !== 0) this.finish(AT_OK, 0);
       return;
     }
     if (raw) {

@@ -410,14 +410,14 @@ const median = (x: number[]) => {
 };
 
 /** Builds test/bench/lines-device.ts, stores it as .bootcde and the stream beside it, boots, reads the passes. */
-export async function measureLines(bin: string, rounds = 5, forS = 240): Promise<LineFigures> {
+export async function measureLines(bin: string, rounds = 5, forS = 240, entry = path.join(ROOT, "test", "bench", "lines-device.ts")): Promise<LineFigures> {
   const stream = makeStream(7);
   if (stream.lines !== STREAM_LINES) throw new Error("stream has " + stream.lines + " lines");
   const dir = fs.mkdtempSync(path.join(ROOT, "dist", "lines-bench-"));
   try {
     const r = await build(
       // Mangled like the firmware: the engine runs as it is flashed.
-      { ...espruinoEsbuildOptions(path.join(ROOT, "test", "bench", "lines-device.ts"), { __BENCH_FILE__: JSON.stringify(LINES_FILE), __BENCH_ROUNDS__: String(rounds) }, true), ...mangleOptions([appProfile()]) },
+      { ...espruinoEsbuildOptions(entry, { __BENCH_FILE__: JSON.stringify(LINES_FILE), __BENCH_ROUNDS__: String(rounds) }, true), ...mangleOptions([appProfile()]) },
     );
     const bundle = path.join(dir, "lines.js");
     fs.writeFileSync(bundle, r.outputFiles![0].text);

@@ -13,7 +13,7 @@ import { buildFirmware, firmwareBuildOptions } from "./build";
 import { isMain } from "./paths";
 import { measureCpu } from "../test/bench/cpu";
 import { countModuleScope, firmwarePortShapes, loadTimeObjects, MAIN_SCOPE_JSVARS, TIMER_JSVARS, unknownInputs, walkRuntime, CHARS_PER_JSVAR } from "../test/bench/jsvars";
-import { coldBoot, firmwareOnSim, psmModels, psmWake, scenarioFigures, steadyState } from "../test/bench/protocol";
+import { coldBoot, firmwareOnSim, psmModels, psmWake, scenarioFigures, steadyState, stormFigures, STORMS } from "../test/bench/protocol";
 import { findEspruino, hasSocat } from "../test/sandbox/real-espruino";
 import { countBundle, measureAttribution, measureDownlinkPeak, measureLines, measureReports, PARTS } from "../test/bench/device";
 import { CHUNK_CHARS } from "../test/bench/lines-harness";
@@ -139,6 +139,11 @@ function protocolSection(): void {
   out("      " + w.commands.join(" | "));
   out("  per confirmed report with power saving, by how the module sleeps (3 h, reports every 300 s):");
   for (const p of psmModels(1)) out("      " + p.model.padEnd(24) + pad(p.atPerReport.toFixed(2), 6) + "  (" + p.reports + " reports, " + p.wakePulses + " PWRKEY wake pulses)");
+  out("  registrations per hour under a fault that persists through every registration (hours 1-4, seed 1; the guard: 3 quick, then 8 an hour):");
+  for (const [name, fault] of STORMS) {
+    const f = stormFigures(fault, 4, 1);
+    out("      " + name.padEnd(36) + f.perHour.map((n) => pad(n, 3)).join(" ") + "   AT commands a minute after hour 1: " + f.atPerMinAfterHour1.toFixed(2));
+  }
 }
 
 function scenarioSection(): void {

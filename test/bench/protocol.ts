@@ -170,6 +170,26 @@ export function psmModels(seed: number): PsmModelFigures[] {
   });
 }
 
+/** The persistent faults of issue 12 (the simulator's `persistent` option), by name. */
+export const STORMS: [string, object][] = [
+  ["RST (send,9) on every report", { rst: true }],
+  ["update,13 after each registration", { updateFail: 13 }],
+  ["ping,13 after each registration", { pingFail: 13 }],
+  ["lwstatus,0 after each registration", { lwstatus: true }],
+  ["SEND refused 15, REG? says 3", { sendError: 15 }],
+  ["SEND refused 4, REG? says 3", { sendError: 4 }],
+];
+
+/** Registrations in each of the first `hours` hours under a fault that persists, and AT commands a minute after the first hour. */
+export function stormFigures(fault: object, hours: number, seed: number): { perHour: number[]; atPerMinAfterHour1: number } {
+  const r = makeDeviceRig({ seed, sim: { persistent: fault, transcriptLimit: 2_000_000 } });
+  r.clock.advance(hours * HOUR);
+  const host = r.sim.transcript().filter((e) => e.dir === "host");
+  const perHour = new Array<number>(hours).fill(0);
+  for (const e of host) if (e.line.startsWith("AT+CTM2MREG") && !e.line.endsWith("?") && e.tMs < hours * HOUR) perHour[Math.floor(e.tMs / HOUR)]++;
+  return { perHour, atPerMinAfterHour1: host.filter((e) => e.tMs >= HOUR).length / ((hours - 1) * 60) };
+}
+
 export interface ScenarioFigures {
   name: string;
   atCommands: number;

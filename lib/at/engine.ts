@@ -30,6 +30,8 @@ export type UrcParser = (owner: any, line: string) => boolean;
 export const enum AtLimit {
   /** "+CTM2MRECV: " + 1024 hex digits, or the echo of a full AT+CTM2MSEND, with room to spare. */
   LINE_MAX_CHARS = 1100,
+  /** A line this long is copied out of the chunk before it is handled, and the chunk's copy let go. */
+  LONG_LINE_CHARS = 200,
   QUEUE = 4,
   /** Intermediate lines kept for one command; more are counted in linesDropped. */
   MAX_LINES = 5,
@@ -156,7 +158,11 @@ export class At {
    * chunk, one indexOf per line and terminator kind, and the rare cases (an over-long line) off the path.
    */
   feed(chunk: string): void {
-    const b = this.partial === "" ? chunk : this.partial + chunk;
+    let b = chunk;
+    if (this.partial !== "") {
+      b = this.partial + chunk;
+      this.partial = ""; // one copy of a long line at a time (a downlink is a kilobyte)
+    }
     let p = 0;
     let e = b.indexOf("\r");
     let lf = b.indexOf("\n");
@@ -175,8 +181,15 @@ export class At {
       if (e > p) {
         if (e - p > AtLimit.LINE_MAX_CHARS) this.overflows++;
         else {
+          const line = b.substring(p, e);
+          if (e > AtLimit.LONG_LINE_CHARS) {
+            // Let go of a long line's text before it is handled: keep only what follows it.
+            b = b.substring(e);
+            lf = lf >= e ? lf - e : lf < 0 ? -1 : 0;
+            e = 0;
+          }
           this.lastRxMs = this.clock.now();
-          this.route(b.substring(p, e), true);
+          this.route(line, true);
         }
       }
       p = b.charCodeAt(e + 1) === 10 ? e + 2 : e + 1;

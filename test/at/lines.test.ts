@@ -34,6 +34,14 @@ describe("At.feed: lines", () => {
     expect(b.out).toEqual(a.out);
   });
 
+  it("a long line and the lines after it in one chunk, with every kind of line end", () => {
+    const { at, out } = reader();
+    const long = "+CTM2MRECV: " + "0f".repeat(400);
+    at.feed("\r\n" + long + "\r\n+CSQ: 1,0\r\nA\nB\rC\r\n" + long + "\nD\r\nE");
+    expect(out).toEqual([long, "+CSQ: 1,0", "A", "B", "C", long, "D"]);
+    expect(at.partial).toBe("E");
+  });
+
   it("keeps an unfinished line until its end arrives", () => {
     const { at, out } = reader();
     at.feed("+CTM2M: send,0");

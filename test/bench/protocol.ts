@@ -10,10 +10,10 @@ import { SampleApp } from "../../firmware/app";
 import { APP_PROFILE, appProfile, RSP_COMMAND_ERROR, SVC_TELEMETRY } from "../../firmware/profile";
 import { S_READY } from "../../lib/link/states";
 import { decodeFrame } from "../../lib/aep/codec";
-import { makeDeviceRig, testConfig } from "../device/rig";
+import { makeDeviceRig, testConfig, type DeviceRig } from "../device/rig";
 import { Rng } from "../sim/rng";
 import { SCENARIOS } from "../sim/scenarios";
-import { Sim7020, attachToStub } from "../sim/sim7020";
+import { Sim7020, attachToStub, type TranscriptEntry } from "../sim/sim7020";
 import { FakeClock } from "../support/fake-clock";
 import { MemoryStore } from "../support/memory-store";
 import { UartStub } from "../support/uart-stub";
@@ -180,14 +180,27 @@ export const STORMS: [string, object][] = [
   ["SEND refused 4, REG? says 3", { sendError: 4 }],
 ];
 
+/** AT+CTM2MREG (bare or =<lifetime>) commands the host sent, in the simulator's transcript. */
+export function regCommands(r: DeviceRig): TranscriptEntry[] {
+  return r.sim.transcript().filter((e) => e.dir === "host" && e.line.startsWith("AT+CTM2MREG") && !e.line.endsWith("?"));
+}
+
+/** Registrations in each of the first `hours` hours of the run. */
+export function registrationsPerHour(r: DeviceRig, hours: number): number[] {
+  const out = new Array<number>(hours).fill(0);
+  for (const c of regCommands(r)) {
+    const h = Math.floor(c.tMs / HOUR);
+    if (h < hours) out[h]++;
+  }
+  return out;
+}
+
 /** Registrations in each of the first `hours` hours under a fault that persists, and AT commands a minute after the first hour. */
 export function stormFigures(fault: object, hours: number, seed: number): { perHour: number[]; atPerMinAfterHour1: number } {
   const r = makeDeviceRig({ seed, sim: { persistent: fault, transcriptLimit: 2_000_000 } });
   r.clock.advance(hours * HOUR);
-  const host = r.sim.transcript().filter((e) => e.dir === "host");
-  const perHour = new Array<number>(hours).fill(0);
-  for (const e of host) if (e.line.startsWith("AT+CTM2MREG") && !e.line.endsWith("?") && e.tMs < hours * HOUR) perHour[Math.floor(e.tMs / HOUR)]++;
-  return { perHour, atPerMinAfterHour1: host.filter((e) => e.tMs >= HOUR).length / ((hours - 1) * 60) };
+  const later = r.sim.transcript().filter((e) => e.dir === "host" && e.tMs >= HOUR).length;
+  return { perHour: registrationsPerHour(r, hours), atPerMinAfterHour1: later / ((hours - 1) * 60) };
 }
 
 export interface ScenarioFigures {

@@ -12,6 +12,7 @@ import { MODULE_FAULT_KINDS } from "../sim/scenarios";
 import { formatSoak, runSoak, type SoakOptions } from "../soak/soak";
 import type { TranscriptEntry } from "../sim/sim7020";
 import { makeDeviceRig as makeRig, type DeviceRig } from "./rig";
+import { regCommands, registrationsPerHour } from "../bench/protocol";
 
 const S = 1000;
 const MIN = 60 * S;
@@ -31,20 +32,6 @@ function once<T>(make: () => T): () => T {
 /** Host lines (commands) in the simulator's transcript. */
 function hostLines(r: DeviceRig): TranscriptEntry[] {
   return r.sim.transcript().filter((e) => e.dir === "host");
-}
-
-/** AT+CTM2MREG (bare or =<lifetime>) commands the host sent, per hour of the run. */
-function registrationsPerHour(r: DeviceRig, hours: number): number[] {
-  const out = new Array<number>(hours).fill(0);
-  for (const c of regCommands(r)) {
-    const h = Math.floor(c.tMs / HOUR);
-    if (h < hours) out[h]++;
-  }
-  return out;
-}
-
-function regCommands(r: DeviceRig): TranscriptEntry[] {
-  return hostLines(r).filter((e) => e.line.startsWith("AT+CTM2MREG") && !e.line.endsWith("?"));
 }
 
 /** How many times each distinct frame went out with AT+CTM2MSEND. */

@@ -30,6 +30,8 @@ export const enum Session {
   PAUSE_DEFAULT_S = 600,
   PAUSE_MIN_S = 60,
   PAUSE_MAX_S = 86400,
+  /** A RetryWait at least this long probes the module with AT before retrying its step. */
+  PROBE_AFTER_WAIT_MS = 60000,
 }
 
 /** Enter Paused for `seconds` (bounded), e.g. the platform's disable timeout. */
@@ -96,8 +98,18 @@ export function session(m: Link): void {
     m.setTimer(T_STATE, m.retryDelayMs);
     // The platform refuses this device (reg,10/13...): the IMEI is what the user must check there.
     if (m.retryLong && m.info.imei === "" && m.retryTarget >= S_AEP_INIT) m.send(Net.CGSN, 1);
-  } else if (t === EV_TIMER && ev.id === T_STATE) m.go(m.retryTarget, "retry", m.retryOpt);
-  else if (t === EV_AT && ev.code === AT_OK) {
+  } else if (t === EV_TIMER && ev.id === T_STATE) {
+    // After a long wait the module may have slept (auto-sleep eats the first command) or rebooted unheard
+    // (auto-baud prints nothing and eats the first AT): probe it, so the step's own command is not the one
+    // lost and counted against the step (a lost REG after a 30-min wait costs another 30 min).
+    if (m.retryTarget > S_SYNC && m.retryDelayMs >= Session.PROBE_AFTER_WAIT_MS) m.send(Net.AT, 2);
+    else m.go(m.retryTarget, "retry", m.retryOpt);
+  } else if (t === EV_AT && ev.id === 2) {
+    // The probe row resends once on silence itself; one more round covers sleep and auto-baud together.
+    if (ev.code === AT_OK) m.go(m.retryTarget, "retry (module answered)", m.retryOpt);
+    else if (++m.n < 2) m.send(Net.AT, 2);
+    else m.go(S_SYNC, "retry: module silent after the wait", 0);
+  } else if (t === EV_AT && ev.code === AT_OK) {
     m.info.imei = digitsLine(m.at.resp, "+CGSN:");
     if (m.info.imei !== "") m.log(LOG_INFO, "IMEI " + m.info.imei + " (the endpoint name on AEP is built from it)");
   }

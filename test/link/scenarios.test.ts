@@ -3,7 +3,7 @@
 // records any violation), never leaks a timer out of a state, and loses no report.
 import { describe, expect, it } from "vitest";
 import { decodeFrame, type DecodedFrame } from "../../lib/aep/codec";
-import { S_READY } from "../../lib/link/states";
+import { S_READY, S_RETRY_WAIT } from "../../lib/link/states";
 import { APP_PROFILE } from "../../firmware/profile";
 import { makeDeviceRig, type DeviceRig } from "../device/rig";
 import { SCENARIOS } from "../sim/scenarios";
@@ -131,6 +131,28 @@ describe("scenario specifics", () => {
     // 8001/8002 payloads in the note are strings, not this profile's int fields: refused with a code
     expect(responses.every((d) => d.values.result !== 0)).toBe(true);
     expect(r.device.commands.unanswerable).toBe(0);
+  });
+
+  it("a long retry wait probes the module first: an unheard auto-baud reboot and a dozing UART during the wait cost the step nothing", () => {
+    // Found by the property test (seed 707012763): a silent reboot (auto-baud prints nothing) and a PSM entry
+    // during a 30-min wait ate the REG after it twice, each counted against Registering, and the device came
+    // back after 92 min instead of at the first retry.
+    const r = makeDeviceRig({ seed: 3, config: ROOMY });
+    r.sim.faults.regError(34, 50);
+    expect(r.clock.runUntil(() => r.device.link.state === S_RETRY_WAIT && /retry in ([6-9]\d|\d{3,}) s/.test(r.logs[r.logs.length - 1]), 2 * HOUR)).toBeGreaterThan(0);
+    r.sim.faults.clearArmed();
+    const waitS = Number(/retry in (\d+) s/.exec(r.logs[r.logs.length - 1])![1]);
+    const failuresBefore = r.device.link.stats.failures;
+    const mark = r.logs.length;
+    r.sim.reboot();
+    r.clock.advance(5000);
+    r.sim.faults.psmEnter();
+    expect(r.clock.runUntil(() => r.isReady(), waitS * 1000 + 60_000)).toBeGreaterThan(0);
+    expect(r.device.link.stats.failures - failuresBefore).toBe(0);
+    const after = r.logs.slice(mark).join("\n");
+    expect(after).not.toContain("timeout");
+    expect(after).toContain("RetryWait -> ");
+    expect(r.sim.summary().violations).toEqual([]);
   });
 
   it("psm: wakes the dozing module with AT before sending, never resends a send", () => {

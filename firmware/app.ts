@@ -9,7 +9,7 @@
 
 import type { FieldValues, InputValues } from "../lib/aep/codec";
 import type { Device, DeviceListener } from "../lib/device";
-import { EV_STOP } from "../lib/link/events";
+import { EV_STOP, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, LE_STATE } from "../lib/link/events";
 import { S_READY } from "../lib/link/states";
 import { LOG_INFO, type Clock, type Log, type Store } from "../lib/ports";
 import { CMD_REBOOT_MODULE, CMD_REPORT_NOW, CMD_SET_INTERVAL, RESULT_OK, SVC_LINK_EVENT, SVC_TELEMETRY } from "./ids";
@@ -33,6 +33,8 @@ export const enum AppEvent {
 
 const enum App {
   SETTINGS_FILE = "app.json",
+  /** linkEvent's kind for the boot event (past the link's LE_* kinds). */
+  BOOT = 9,
   /** Sent as the temperature when the board cannot measure it (float32 has no "unknown"). */
   NO_TEMPERATURE = -273.15,
 }
@@ -92,39 +94,62 @@ export class SampleApp implements DeviceListener {
   /** `bootEvent`: tell the platform the MCU started (not after a planned deep-sleep wake). */
   start(device: Device, bootEvent: boolean): void {
     this.device = device;
-    if (bootEvent) this.event(AppEvent.BOOT, "boot");
+    if (bootEvent) this.linkEvent(App.BOOT, 0, 0, "boot");
     this.schedule();
   }
 
-  /** After an outage, tell the platform what happened. */
-  linkState(from: number, to: number, reason: string): void {
-    if (from === S_READY && to !== S_READY && this.outageReason === "") this.outageReason = reason;
-    if (to === S_READY) {
-      this.say("main", "memory at Ready", true);
-      if (this.wasReady && this.outageReason !== "") this.event(AppEvent.RECOVERED, this.outageReason);
-      this.wasReady = true;
-      this.outageReason = "";
+  /**
+   * What the link says (LE_* in lib/link/events.ts), and the app's own App.BOOT: one method, not five (on
+   * the device each costs RAM). After an outage, after a drop and at boot it queues a link event.
+   */
+  linkEvent(kind: number, a: number, b: number, text: string): void {
+    let code = -1;
+    switch (kind) {
+      case LE_STATE:
+        if (a === S_READY && b !== S_READY && this.outageReason === "") this.outageReason = text;
+        if (b !== S_READY) return;
+        this.say("main", "memory at Ready", true);
+        if (this.wasReady && this.outageReason !== "") code = AppEvent.RECOVERED;
+        text = this.outageReason;
+        this.wasReady = true;
+        this.outageReason = "";
+        break;
+      case LE_DELIVERED:
+        this.delivered++;
+        if (this.memoryEvery > 0 && this.delivered % this.memoryEvery === 0) this.say("main", "memory after " + this.delivered + " reports", true);
+        return;
+      case LE_DROPPED:
+        if (a === this.eventSeq) {
+          // The platform (or the module) refuses link events: another would meet the same fate, and each
+          // RST costs a session. Telemetry goes on; events stay off until the next boot.
+          this.eventsOff = 1;
+          this.say("app", "link events off: uplink #" + a + " (an event) was dropped", false);
+          return;
+        }
+        code = AppEvent.DROPPED;
+        text = "uplink #" + a + " dropped: " + text;
+        break;
+      case LE_REQUEUED:
+        if (a === this.eventSeq) this.eventSeq = b;
+        return;
+      case App.BOOT:
+        code = AppEvent.BOOT;
+        break;
     }
-  }
-
-  linkDelivered(): void {
-    this.delivered++;
-    if (this.memoryEvery > 0 && this.delivered % this.memoryEvery === 0) this.say("main", "memory after " + this.delivered + " reports", true);
-  }
-
-  linkDropped(seq: number, why: string): void {
-    if (seq === this.eventSeq) {
-      // The platform (or the module) refuses link events: another would meet the same fate, and each
-      // RST costs a session. Telemetry goes on; events stay off until the next boot.
-      this.eventsOff = 1;
-      this.say("app", "link events off: uplink #" + seq + " (an event) was dropped", false);
+    // Queue the link event `code` with `text` as its detail.
+    const dev = this.device as Device;
+    if (code < 0 || this.eventsOff) return;
+    if (code !== AppEvent.BOOT && this.eventSeq >= 0 && dev.outbox.has(this.eventSeq)) {
+      // Still waiting to go out: outages in a row would otherwise push reports out of a full outbox.
+      this.stats.eventsFolded++;
       return;
     }
-    this.event(AppEvent.DROPPED, "uplink #" + seq + " dropped: " + why);
-  }
-
-  linkRequeued(from: number, to: number): void {
-    if (from === this.eventSeq) this.eventSeq = to;
+    const seq = dev.send(SVC_LINK_EVENT, { code: code, detail: text.length > 64 ? text.substring(0, 64) : text });
+    if (seq < 0) this.stats.notQueued++;
+    else {
+      this.stats.events++;
+      this.eventSeq = seq;
+    }
   }
 
   command(serviceId: number, v: FieldValues): InputValues | undefined {
@@ -148,7 +173,7 @@ export class SampleApp implements DeviceListener {
         this.stats.commands++;
         const delayMs = Math.max(1, v.delayS as number) * 1000;
         // Give the response a head start: it is queued first and survives the reboot in the outbox anyway.
-        this.env.clock.setTimeout(appReboot, delayMs, this.device);
+        this.env.clock.setTimeout(appTimer, delayMs, this, 1);
         this.say("app", "module reboot in " + delayMs / 1000 + " s", false);
         return { result: RESULT_OK };
       }
@@ -176,26 +201,10 @@ export class SampleApp implements DeviceListener {
   }
 
 
-  private event(code: number, detail: string): void {
-    const dev = this.device as Device;
-    if (this.eventsOff) return;
-    if (code !== AppEvent.BOOT && this.eventSeq >= 0 && dev.outbox.has(this.eventSeq)) {
-      // Still waiting to go out: outages in a row would otherwise push reports out of a full outbox.
-      this.stats.eventsFolded++;
-      return;
-    }
-    const seq = dev.send(SVC_LINK_EVENT, { code: code, detail: detail.length > 64 ? detail.substring(0, 64) : detail });
-    if (seq < 0) this.stats.notQueued++;
-    else {
-      this.stats.events++;
-      this.eventSeq = seq;
-    }
-  }
-
   schedule(): void {
     this.env.clock.clearTimeout(this.timer);
     this.nextReportAtMs = this.env.clock.now() + this.intervalS * 1000;
-    this.timer = this.env.clock.setTimeout(appTimer, this.intervalS * 1000, this);
+    this.timer = this.env.clock.setTimeout(appTimer, this.intervalS * 1000, this, 0);
   }
 
   /** An info line; with `memory`, the JsVars figure follows the text. */
@@ -206,14 +215,17 @@ export class SampleApp implements DeviceListener {
   }
 }
 
-// Timer callbacks: plain functions, so no closure is made (and a class cannot name itself on the device).
-function appTimer(app: SampleApp): void {
+/**
+ * The app's timer callback (a plain function, so no closure is made, and a class cannot name itself on the
+ * device): `what` 0 is the report timer; 1 the module reboot a command asked for (EV_STOP with code 1:
+ * deregister, power-cycle the module, bring the session up again).
+ */
+function appTimer(app: SampleApp, what: number): void {
+  if (what === 1) {
+    (app.device as Device).link.post(EV_STOP, 0, 1, 0, -1, -1, "");
+    return;
+  }
   app.timer = 0;
   app.report();
   app.schedule();
-}
-
-/** Deregister, power-cycle the module and bring the session up again (EV_STOP with code 1). */
-function appReboot(dev: Device): void {
-  dev.link.post(EV_STOP, 0, 1, 0, -1, -1, "");
 }

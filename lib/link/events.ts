@@ -51,6 +51,20 @@ export const OPT_REBOOT = 8;
 /** Deregistering passes this on to its next state: INIT was refused once already for a live session. */
 export const OPT_AFTER_DEREG = 16;
 
+// What the link tells its owner (LinkOwner.linkEvent): a kind, two numbers and a text. One method for
+// all four, not four: on the device every function costs RAM, its body none.
+/** A state change: `a` = from, `b` = to, `text` = the reason. */
+export const LE_STATE = 0;
+/** The platform confirmed uplink `a` (CON: ACK; NON: sent). */
+export const LE_DELIVERED = 1;
+/** Uplink `a` was dropped: the module refused it, or the platform rejected it three times (set aside); `text` = why. */
+export const LE_DROPPED = 2;
+/**
+ * Uplink `a` is being moved behind the queue as `b` (RST three times, or a strike; see Uplink.setAside). Said
+ * before the copy is queued; when it cannot be, LE_DROPPED for `a` follows.
+ */
+export const LE_REQUEUED = 3;
+
 export interface LinkEvent {
   type: number;
   id: number;

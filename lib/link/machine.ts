@@ -12,7 +12,7 @@ import { LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pi
 import { CPIN_NOT_READY, CPIN_READY } from "../sim7020/parse";
 import {
   EV_AT, EV_CPIN, EV_DOWNLINK, EV_NOTICE, EV_POWER_DOWN, EV_PSM, EV_REBOOT, EV_START, EV_STOP, EV_TIMER,
-  EV_ENTER, EV_LEAVE, EV_UNDERVOLTAGE, EV_UPLINK, OPT_FORCE_PULSE, OPT_REBOOT, START_WARM, T_SUPERVISOR, type LinkEvent,
+  EV_ENTER, EV_LEAVE, EV_UNDERVOLTAGE, EV_UPLINK, LE_STATE, OPT_FORCE_PULSE, OPT_REBOOT, START_WARM, T_SUPERVISOR, type LinkEvent,
 } from "./events";
 import { POWER_CYCLE_AFTER, REG_GUARD_BURST, REG_GUARD_EVERY_MS, RESTART_AFTER } from "./retry";
 import { S_APN_FIX, S_AWAIT_SIM, S_BOOT_WAIT, S_CONFIGURE, S_DEREGISTERING, S_OFF, S_OFF_WAIT, S_PAUSED, S_POWER_OFF, S_POWER_ON, S_QUIET, S_READY, S_RESETTING, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stateName } from "./states";
@@ -39,20 +39,12 @@ export interface LinkPorts {
 }
 
 /**
- * What the link tells the application (the Device's listener), straight from the machine. Methods on one
- * object, not closures: nothing is allocated per event.
+ * What the link tells the application (the Device's listener), straight from the machine: one method on
+ * one object, not closures, so nothing is allocated per event. `kind` is LE_* (events.ts), which says what
+ * `a`, `b` and `text` hold.
  */
 export interface LinkOwner {
-  linkState(from: number, to: number, reason: string): void;
-  /** The platform confirmed uplink `seq` (CON: ACK; NON: sent). */
-  linkDelivered(seq: number): void;
-  /** Uplink `seq` was dropped: the module refused it, or the platform rejected it three times (set aside). */
-  linkDropped(seq: number, why: string): void;
-  /**
-   * Uplink `from` is being moved behind the queue as `to` (RST three times, or a strike; see Uplink.setAside). Said
-   * before the copy is queued; when it cannot be, linkDropped(from) follows.
-   */
-  linkRequeued(from: number, to: number): void;
+  linkEvent(kind: number, a: number, b: number, text: string): void;
 }
 
 /** Where downlinks go (the Device: it decodes and answers them). */
@@ -383,7 +375,7 @@ export class Link implements AtOwner {
       if (stage > this.bestStage) this.bestStage = stage;
       this.setTimer(T_SUPERVISOR, CFG.modem.readyTimeoutS * 1000);
     }
-    this.owner.linkState(from, next, reason);
+    this.owner.linkEvent(LE_STATE, from, next, reason);
     ev.type = EV_ENTER;
     this.handler(this);
     ev.type = type;

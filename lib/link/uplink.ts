@@ -14,7 +14,7 @@ import { AT_CTM2M_ERROR, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, 
 import { Aep, ctm2mText } from "../aep/ctm2m";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { Net } from "../sim7020/rows";
-import { EV_NOTICE, EV_TIMER, T_DATA } from "./events";
+import { EV_NOTICE, EV_TIMER, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, T_DATA } from "./events";
 import type { Link } from "./machine";
 
 /** The outbox as the sender sees it (lib/outbox). */
@@ -417,7 +417,7 @@ export class Uplink {
       m.failures = 0;
       m.longFailures = 0;
       m.stats.rootCause = "";
-      m.owner.linkDelivered(seq);
+      m.owner.linkEvent(LE_DELIVERED, seq, 0, "");
       if (this.phase === Phase.SENDING) {
         // A resend of this frame is in flight: its answer ends it (its own confirmation is unknown).
         this.abandon = 1;
@@ -462,7 +462,7 @@ export class Uplink {
   private requeue(m: Link, e: UplinkEntry, why: string): boolean {
     const copy = this.q.nextSeq();
     // Told first, so whoever watches the queue knows the copy for what it is when it appears.
-    m.owner.linkRequeued(e.seq, copy);
+    m.owner.linkEvent(LE_REQUEUED, e.seq, copy, "");
     if (this.q.push(e.hex, e.mode, e.prio) > 1) return false;
     this.q.remove(e.seq);
     if (why !== "") m.log(LOG_WARN, "uplink #" + e.seq + " moved behind the queue as #" + copy + ": " + why);
@@ -483,7 +483,7 @@ export class Uplink {
       m.stats.setAside++;
     } else this.stats.dropped++;
     this.seq = -1;
-    m.owner.linkDropped(seq, why);
+    m.owner.linkEvent(LE_DROPPED, seq, 0, why);
   }
 
   /**

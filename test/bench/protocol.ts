@@ -9,6 +9,7 @@ import { LOG_WARN, type Log } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
 import { APP_PROFILE, appProfile, RSP_COMMAND_ERROR, SVC_TELEMETRY } from "../../firmware/profile";
 import { S_READY } from "../../lib/link/states";
+import { LE_DELIVERED } from "../../lib/link/events";
 import { decodeFrame } from "../../lib/aep/codec";
 import { makeDeviceRig, testConfig, type DeviceRig } from "../device/rig";
 import { Rng } from "../sim/rng";
@@ -37,10 +38,10 @@ export function firmwareOnSim(config: unknown, seed: number) {
   let delivered = 0;
   const app = new SampleApp({ clock, store, log, temperatureC: undefined, memory: () => ({ usage: 0, total: 0, free: 0 }) }, cfg.app.reportIntervalS, 0);
   // main.ts hands the app itself to the Device as its listener; counting deliveries needs a wrapper here.
-  const linkDelivered = app.linkDelivered.bind(app);
-  app.linkDelivered = () => {
-    delivered++;
-    linkDelivered();
+  const linkEvent = app.linkEvent.bind(app);
+  app.linkEvent = (kind, a, b, text) => {
+    if (kind === LE_DELIVERED) delivered++;
+    linkEvent(kind, a, b, text);
   };
   const dev = new Device({ uart, clock, pins: { pwrkey() {}, status: () => -1 }, log, random: () => rng.next(), store }, appProfile, RSP_COMMAND_ERROR, app);
   uart.attach((c) => dev.link.at.feed(c));

@@ -241,7 +241,7 @@ describe("data path: NON mode", () => {
     const uart = new UartStub(clock);
     const sim = new Sim7020({ clock, output: () => {}, seed: 3 });
     attachToStub(sim, uart);
-    const quiet = { linkState() {}, linkDelivered() {}, linkDropped() {}, linkRequeued() {}, command: () => undefined };
+    const quiet = { linkEvent() {}, command: () => undefined };
     const dev = new Device({ uart, clock, pins: { pwrkey() {}, status: () => -1 }, log: { level: 0, write() {} }, random: () => 0.5, store: new MemoryStore() }, () => profile, 9000, quiet);
     uart.attach((c) => dev.link.at.feed(c));
     dev.start(false, -1);

@@ -3,7 +3,7 @@
 
 import type { FirmwareConfig } from "../../lib/config";
 import { Device } from "../../lib/device";
-import { EV_STOP } from "../../lib/link/events";
+import { EV_STOP, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, LE_STATE } from "../../lib/link/events";
 import { S_READY, stateName } from "../../lib/link/states";
 import { LOG_INFO, type Log, type Pins } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
@@ -91,8 +91,16 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
     let device: Device;
     // The application hears the link through the rig, which records what it sees on the way.
     const listener = {
-      linkState(from: number, to: number, reason: string) {
-        app.linkState(from, to, reason);
+      linkEvent(kind: number, a: number, b: number, text: string) {
+        app.linkEvent(kind, a, b, text);
+        if (kind === LE_DELIVERED) rig.delivered.push(a);
+        else if (kind === LE_DROPPED) rig.dropped.push(a);
+        // `b` is in produced too (the copy went through outbox.push): count uplinks as produced - requeued.
+        else if (kind === LE_REQUEUED) rig.requeued.push([a, b]);
+        if (kind !== LE_STATE) return;
+        const from = a;
+        const to = b;
+        const reason = text;
         trans.push({ from: stateName(from), to: stateName(to), reason });
         if (trans.length > 5000) trans.splice(0, 1000);
         // go() has cleared the old state's timers and has not entered the new one yet.
@@ -102,19 +110,6 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
           log.write(0, "test", "timer leak leaving " + stateName(from));
         }
         if (clock.pending() > rig.peakTimers) rig.peakTimers = clock.pending();
-      },
-      linkDelivered(seq: number) {
-        app.linkDelivered();
-        rig.delivered.push(seq);
-      },
-      linkDropped(seq: number, why: string) {
-        app.linkDropped(seq, why);
-        rig.dropped.push(seq);
-      },
-      linkRequeued(from: number, to: number) {
-        app.linkRequeued(from, to);
-        // `to` is in produced too (the copy went through outbox.push): count uplinks as produced - requeued.
-        rig.requeued.push([from, to]);
       },
       command(id: number, v: any, taskId: number) {
         return app.command(id, v);

@@ -4,6 +4,7 @@
 
 import { Device } from "../../lib/device";
 import { S_READY } from "../../lib/link/states";
+import { LE_DELIVERED, LE_REQUEUED, LE_STATE } from "../../lib/link/events";
 import { LOG_WARN, type Clock, type Log, type Pins } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
 import { appProfile, RSP_COMMAND_ERROR } from "../../firmware/profile";
@@ -64,24 +65,19 @@ export function makeFleetDevice(env: FleetDeviceEnv, hooks: FleetDeviceHooks): F
   const app = new SampleApp({ clock: env.clock, store, log, temperatureC: () => 21.5, memory: () => ({ usage: 0, total: 0, free: 0 }) }, cfg.app.reportIntervalS, 0);
   const pins = wiredPins(env.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null);
   const listener = {
-    linkState(from: number, to: number, reason: string) {
-      app.linkState(from, to, reason);
-      if (to === S_READY) hooks.onReady();
-      else if (from === S_READY) hooks.onLeftReady();
-    },
-    linkDelivered(seq: number) {
-      app.linkDelivered();
-      delivered.add(seq);
-      hooks.onDelivered();
-    },
-    linkDropped(seq: number, why: string) {
-      app.linkDropped(seq, why);
-    },
-    linkRequeued(from: number, to: number) {
-      app.linkRequeued(from, to);
-      // The copy stands for the original: the fleet counts uplinks, not copies.
-      const i = produced.indexOf(from);
-      if (i >= 0) produced.splice(i, 1);
+    linkEvent(kind: number, a: number, b: number, text: string) {
+      app.linkEvent(kind, a, b, text);
+      if (kind === LE_STATE) {
+        if (b === S_READY) hooks.onReady();
+        else if (a === S_READY) hooks.onLeftReady();
+      } else if (kind === LE_DELIVERED) {
+        delivered.add(a);
+        hooks.onDelivered();
+      } else if (kind === LE_REQUEUED) {
+        // The copy stands for the original: the fleet counts uplinks, not copies.
+        const i = produced.indexOf(a);
+        if (i >= 0) produced.splice(i, 1);
+      }
     },
     command(id: number, v: FieldValues) {
       return app.command(id, v);

@@ -197,10 +197,7 @@ export function downlinkDevice(): { device: Device; queued: { hex: string; prio:
     appProfile,
     RSP_COMMAND_ERROR,
     {
-      linkState() {},
-      linkDelivered() {},
-      linkDropped() {},
-      linkRequeued() {},
+      linkEvent() {},
       command(serviceId: number, values: FieldValues, taskId: number) {
         calls.push(taskId);
         return handlerAnswer(serviceId, values);

@@ -2,7 +2,7 @@
 // builds on. The data path has an empty queue here (test/data and test/device add the outbox). Logs are
 // kept in memory (and printed on demand) so failures show the story.
 
-import { EV_START, START_WARM } from "../../lib/link/events";
+import { EV_START, LE_STATE, START_WARM } from "../../lib/link/events";
 import { Link } from "../../lib/link/machine";
 import { S_READY, stateName } from "../../lib/link/states";
 import { handle } from "../../lib/link/table";
@@ -58,12 +58,9 @@ export function makeRig(opts: { seed?: number; sim?: Partial<SimOptions>; config
   };
   const rng = new Rng(seed * 7919 + 13);
   const owner = {
-    linkState(from: number, to: number, reason: string) {
-      transitions.push({ from: stateName(from), to: stateName(to), reason, t: clock.now() });
+    linkEvent(kind: number, from: number, to: number, reason: string) {
+      if (kind === LE_STATE) transitions.push({ from: stateName(from), to: stateName(to), reason, t: clock.now() });
     },
-    linkDelivered() {},
-    linkDropped() {},
-    linkRequeued() {},
     linkDownlink(hex: string) {
       downlinks.push(hex);
     },

@@ -9,6 +9,7 @@
 // simulated minute; the run stops at the first breach with the seed and both tails.
 
 import { stateName } from "../../lib/link/states";
+import { LE_STATE } from "../../lib/link/events";
 import { encodeCommand } from "../../lib/aep/codec";
 import { RECOVERY_BOUND_MS } from "../../lib/link/retry";
 import { LOG_INFO } from "../../lib/ports";
@@ -187,10 +188,10 @@ export function runSoak(o: SoakOptions): SoakResult {
   const wrap = () => {
     const d = rig.device;
     const l = d.link.owner;
-    const onState = l.linkState;
-    l.linkState = function (from: number, to: number, reason: string) {
-      onState.call(l, from, to, reason);
-      check();
+    const onEvent = l.linkEvent;
+    l.linkEvent = function (kind: number, a: number, b: number, text: string) {
+      onEvent.call(l, kind, a, b, text);
+      if (kind === LE_STATE) check();
     };
     // After every push: a drop-oldest victim may be the frame on its way, confirmed a moment later.
     const push = d.outbox.push;

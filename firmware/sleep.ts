@@ -5,6 +5,7 @@
 // through PSM, so the link starts warm (straight to Ready; the data path wakes the module to send).
 // Without ESP32.deepSleep (other boards, the Linux build) Espruino simply idles between timers.
 
+import { FORGET_ALL } from "../lib/link/events";
 import type { Device } from "../lib/device";
 import { S_READY } from "../lib/link/states";
 import { LOG_INFO, type Log, type Store } from "../lib/ports";
@@ -47,7 +48,7 @@ function sleepFor(totalMs: number, dev: Device, log: Log, store: Store): void {
   dev.outbox.checkpoint();
   store.write(Sleep.FILE, JSON.stringify({ remainingMs: totalMs - ms, rssi: dev.link.info.rssi }));
   log.write(LOG_INFO, "main", "deep sleep for " + Math.round(ms / 1000) + " s");
-  dev.link.halt();
+  dev.link.forget(FORGET_ALL);
   (ESP32 as EspruinoESP32).deepSleep(ms * 1000);
 }
 

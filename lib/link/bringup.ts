@@ -9,7 +9,7 @@ import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { apnMatches, CPIN_NOT_READY, CPIN_READY, parseContrdp, parseCpin, parseCsq } from "../sim7020/parse";
 import { psmBits } from "../sim7020/psm";
 import { Net } from "../sim7020/rows";
-import { EV_AT, EV_CPIN, EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_AUX, T_STATE } from "./events";
+import { FAIL_STEP, EV_AT, EV_CPIN, EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_AUX, T_STATE } from "./events";
 import type { Link } from "./machine";
 import { S_AEP_INIT, S_APN_FIX, S_AWAIT_ATTACH, S_AWAIT_PDN, S_AWAIT_SIM, S_CONFIGURE, S_POWER_ON, S_SYNC } from "./states";
 
@@ -103,7 +103,7 @@ export function moduleUp(m: Link): void {
         m.go(S_POWER_ON, "no answer to AT: pulsing PWRKEY", OPT_FORCE_PULSE);
       } else {
         m.cause("sync");
-        m.fail("module does not answer AT", false, -1, 0);
+        m.fail("module does not answer AT", false, -1, 0, FAIL_STEP);
       }
     }
     return;
@@ -118,7 +118,7 @@ export function moduleUp(m: Link): void {
   if (m.step === 0) {
     if (!ok) {
       m.cause("configure");
-      m.fail("configure: ATE0 " + atResultText(ev.code, ev.err), false, -1, 0);
+      m.fail("configure: ATE0 " + atResultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
       return;
     }
     m.echoOff = 1;
@@ -157,11 +157,11 @@ export function network(m: Link): void {
   if (t === EV_TIMER && ev.id === T_AUX) {
     if (st === S_AWAIT_SIM) {
       m.cause("simtimeout");
-      m.fail("SIM not ready in " + Up.SIM_WAIT_MS / 1000 + " s", false, -1, 0);
+      m.fail("SIM not ready in " + Up.SIM_WAIT_MS / 1000 + " s", false, -1, 0, FAIL_STEP);
     } else {
       m.cause("attach");
       if (m.apnFixes === 0) m.go(S_APN_FIX, "no attach in " + CFG.network.attachTimeoutS + " s", 0);
-      else m.fail("no attach in " + CFG.network.attachTimeoutS + " s", false, -1, 0);
+      else m.fail("no attach in " + CFG.network.attachTimeoutS + " s", false, -1, 0, FAIL_STEP);
     }
     return;
   }
@@ -233,11 +233,11 @@ export function network(m: Link): void {
       else if (ev.code === AT_CME_ERROR && ev.err === 10) {
         m.cause("cme10");
         m.log(LOG_ERROR, "no SIM card (+CME ERROR: 10): insert one; retrying slowly");
-        m.fail("no SIM", true, -1, 0);
+        m.fail("no SIM", true, -1, 0, FAIL_STEP);
       } else if (v >= 0 && v !== CPIN_NOT_READY) {
         m.cause("simlocked");
         m.log(LOG_ERROR, "SIM needs a PIN/PUK (" + ev.text + "): this firmware cannot unlock it");
-        m.fail("SIM locked", true, -1, 0);
+        m.fail("SIM locked", true, -1, 0, FAIL_STEP);
       } else m.setTimer(T_STATE, Up.SIM_POLL_MS);
       return;
     }
@@ -249,7 +249,7 @@ export function network(m: Link): void {
         if (++m.n < Up.PDN_POLLS) m.setTimer(T_STATE, Up.ATTACH_POLL_FAST_MS);
         else {
           m.cause("pdn");
-          m.fail("PDN not active", false, -1, 0);
+          m.fail("PDN not active", false, -1, 0, FAIL_STEP);
         }
         return;
       }
@@ -298,7 +298,7 @@ export function apnFix(m: Link): void {
       m.n |= Bit.PLUS_RETRY;
     } else if (ev.code !== AT_OK) m.log(LOG_ERROR, "the module refused the APN command: " + atResultText(ev.code, ev.err)); // the radio must come back on either way
   } else if (ev.code !== AT_OK) {
-    m.fail("APN fix: " + (m.step === 0 ? "AT+CFUN=0 " : "AT+CFUN=1 ") + atResultText(ev.code, ev.err), false, -1, 0);
+    m.fail("APN fix: " + (m.step === 0 ? "AT+CFUN=0 " : "AT+CFUN=1 ") + atResultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
     return;
   }
   m.step++;

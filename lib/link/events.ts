@@ -40,6 +40,16 @@ export const T_STATE = 0;
 export const T_AUX = 1;
 export const T_DATA = 2;
 export const T_SUPERVISOR = 3;
+/** Link.fail()'s `waitMs`: the current step failed. */
+export const FAIL_STEP = -1;
+/** Link.fail()'s `waitMs`: a recovery from Ready, not a step's failure: the retry table's next delay. */
+export const FAIL_RECOVERY = -2;
+/** Link.forget(): the module is gone (rebooted, powered down, switched off): what it knew, its command. */
+export const FORGET_MODULE = 0;
+/** Link.forget(): the MCU is going away (reset, deep sleep): also every timer, and the machine stops. */
+export const FORGET_ALL = 1;
+/** setTimer(slot, T_CLEAR) stops the slot's timer. */
+export const T_CLEAR = -1;
 
 // go() options: how the next state is entered (a state's start options, never shared scratch).
 /** PowerOn: pulse even without STATUS evidence that the module is off. */

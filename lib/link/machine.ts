@@ -12,9 +12,9 @@ import { LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pi
 import { CPIN_NOT_READY, CPIN_READY } from "../sim7020/parse";
 import {
   EV_AT, EV_CPIN, EV_DOWNLINK, EV_NOTICE, EV_POWER_DOWN, EV_PSM, EV_REBOOT, EV_START, EV_STOP, EV_TIMER,
-  EV_ENTER, EV_LEAVE, EV_UNDERVOLTAGE, EV_UPLINK, LE_STATE, OPT_FORCE_PULSE, OPT_REBOOT, START_WARM, T_SUPERVISOR, type LinkEvent,
+  EV_ENTER, EV_LEAVE, EV_UNDERVOLTAGE, EV_UPLINK, LE_STATE, OPT_FORCE_PULSE, OPT_REBOOT, START_WARM, FAIL_RECOVERY, FAIL_STEP, FORGET_MODULE, T_CLEAR, T_SUPERVISOR, type LinkEvent,
 } from "./events";
-import { POWER_CYCLE_AFTER, REG_GUARD_BURST, REG_GUARD_EVERY_MS, RESTART_AFTER } from "./retry";
+import { POWER_CYCLE_AFTER, REG_GUARD_BURST, RESTART_AFTER } from "./retry";
 import { S_APN_FIX, S_AWAIT_SIM, S_BOOT_WAIT, S_CONFIGURE, S_DEREGISTERING, S_OFF, S_OFF_WAIT, S_PAUSED, S_POWER_OFF, S_POWER_ON, S_QUIET, S_READY, S_RESETTING, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stateName } from "./states";
 import type { LinkStats } from "./stats";
 import { urcLine } from "./urc";
@@ -118,8 +118,8 @@ export class Link implements AtOwner {
   /** The wait is the cause's own: 1 the long table, 2 the registration guard (0: the quick table). */
   retryLong: number;
   /** The registration guard's token bucket: tokens left, and when the last one was counted in. */
-  private regTokens: number;
-  private regRefillMs: number;
+  regTokens: number;
+  regRefillMs: number;
 
   // What the link learnt about this module and this bring-up (the states' own, not for the application).
   /** ATE0 has been answered in this power cycle: an echo now means a reboot. */
@@ -305,7 +305,7 @@ export class Link implements AtOwner {
         case EV_POWER_DOWN:
           if (st === S_SHUTDOWN || st === S_POWER_OFF || st === S_OFF_WAIT || st === S_OFF) break;
           this.stats.rebootsSeen++;
-          this.forgetModule();
+          this.forget(FORGET_MODULE);
           this.offAtMs = this.now();
           this.log(LOG_ERROR, "module powered down: " + ev.text);
           this.go(S_POWER_ON, "module powered down", OPT_FORCE_PULSE);
@@ -337,7 +337,7 @@ export class Link implements AtOwner {
       // Nothing the module or the platform sends may stop the machine: log, count, and start over.
       this.stats.exceptions++;
       this.log(LOG_ERROR, "exception in " + stateName(this.state) + " on event " + ev.type + ": " + (e && (e as Error).message ? (e as Error).message : String(e)));
-      this.fail("internal error", false, -1, 0);
+      this.fail("internal error", false, -1, 0, FAIL_STEP);
     }
   }
 
@@ -352,7 +352,7 @@ export class Link implements AtOwner {
     const type = ev.type;
     ev.type = EV_LEAVE;
     this.handler(this);
-    for (let i = 0; i < T_SUPERVISOR; i++) this.clearTimer(i);
+    for (let i = 0; i < T_SUPERVISOR; i++) this.setTimer(i, T_CLEAR);
     this.at.withdraw(); // the state's commands: none will report
     if (CFG.modem.pwrkeyPin !== null) this.ports.pins.pwrkey(false); // no state keeps PWRKEY asserted past its end
     this.epoch = (this.epoch + 1) & 0xffff;
@@ -369,7 +369,7 @@ export class Link implements AtOwner {
     // would undo it, and the state after it starts a fresh watch).
     const stage = next >= S_SYNC && next !== S_DEREGISTERING ? next : 0;
     if (next === S_READY || next === S_OFF || next === S_PAUSED || (next === S_RETRY_WAIT && (this.retryLong || this.retryDelayMs >= Mech.LONG_WAIT_MS))) {
-      this.clearTimer(T_SUPERVISOR);
+      this.setTimer(T_SUPERVISOR, T_CLEAR);
       if (next !== S_PAUSED && next !== S_RETRY_WAIT) this.bestStage = 0;
     } else if (stage > this.bestStage || this.timerId[T_SUPERVISOR] === 0) {
       if (stage > this.bestStage) this.bestStage = stage;
@@ -383,15 +383,13 @@ export class Link implements AtOwner {
 
   // ---- timers ------------------------------------------------------------------------------------
 
+  /** (Re)start timer `slot` to fire in `ms`; `ms` < 0 (T_CLEAR) only stops it. One method for both: RAM. */
   setTimer(slot: number, ms: number): void {
-    this.clearTimer(slot);
-    this.timerDue[slot] = this.now() + ms;
-    this.timerId[slot] = this.ports.clock.setTimeout(linkTimer, ms, this, slot);
-  }
-
-  clearTimer(slot: number): void {
     this.ports.clock.clearTimeout(this.timerId[slot]);
     this.timerId[slot] = 0;
+    if (ms < 0) return;
+    this.timerDue[slot] = this.now() + ms;
+    this.timerId[slot] = this.ports.clock.setTimeout(linkTimer, ms, this, slot);
   }
 
   // ---- AT commands -------------------------------------------------------------------------------
@@ -432,41 +430,39 @@ export class Link implements AtOwner {
   // ---- failures, retries, escalation -------------------------------------------------------------
 
   /**
-   * The current step failed. Wait a jittered delay from the retry table, then retry it (or `target`
-   * when >= 0, entered with `opt`) — or, after repeated failures of the same step, restart bring-up,
-   * then power-cycle the module. Never gives up. `long`: a cause a quick retry cannot fix; the long
-   * table, no escalation.
+   * The current step failed (`waitMs` FAIL_STEP). Wait a jittered delay from the retry table, then retry
+   * it (or `target` when >= 0, entered with `opt`) — or, after repeated failures of the same step,
+   * restart bring-up, then power-cycle the module. Never gives up. `long`: a cause a quick retry cannot
+   * fix; the long table, no escalation.
+   * Not a step's failure: `waitMs` FAIL_RECOVERY (a recovery from Ready: the table's next delay) or a
+   * wait of its own (>= 0, the registration guard's); RetryWait, then `target` with `opt`. (One method
+   * for the three, not two: RAM.)
    */
-  fail(reason: string, long: boolean, target: number, opt: number): void {
-    const st = this.state === S_RETRY_WAIT ? this.retryTarget : this.state;
-    this.stepFailures = st === this.failState ? this.stepFailures + 1 : 1;
-    this.failState = st;
-    this.stats.failures++;
-    let next = target >= 0 ? target : st;
-    // Escalation by failures of the same step in a row: 3 restart bring-up, 6 (and every 3 more)
-    // power-cycle the module.
-    const k = this.stepFailures;
-    if (!long && k === RESTART_AFTER) {
-      next = S_SYNC;
-      reason += "; restarting bring-up";
-    } else if (!long && k >= POWER_CYCLE_AFTER && (k - POWER_CYCLE_AFTER) % 3 === 0) {
-      next = CFG.modem.pwrkeyPin !== null ? S_POWER_OFF : S_RESETTING;
-      reason += "; power-cycling the module";
-    }
-    // A module that does not answer, or a step that stays on the UART (Sync, Configure, the SIM check)
-    // costs the network nothing: its delay grows with its own failures in a row, not with the climbing
-    // backoff that only a delivery resets (a module off for an hour must not wait half an hour a try).
-    const local = st === S_SYNC || st === S_CONFIGURE || st === S_AWAIT_SIM;
-    this.retry(next, reason, long, opt, !long && local ? Math.floor(1000 * Math.min(64, 1 << (k - 1)) * (0.75 + 0.5 * this.ports.random())) : -1);
-  }
-
-  /**
-   * RetryWait, then `next` with `opt`. The wait is `ms` (the registration guard's), or (ms < 0) the retry
-   * table's delay for one more failure in a row. `long`: the cause's own wait (the long table, the
-   * guard): the supervisor pauses.
-   */
-  retry(next: number, reason: string, long: boolean, opt: number, ms: number): void {
+  fail(reason: string, long: boolean, target: number, opt: number, waitMs: number): void {
+    let next = target;
+    let ms = waitMs === FAIL_RECOVERY ? -1 : waitMs;
     let n = 0;
+    if (waitMs === FAIL_STEP) {
+      const st = this.state === S_RETRY_WAIT ? this.retryTarget : this.state;
+      this.stepFailures = st === this.failState ? this.stepFailures + 1 : 1;
+      this.failState = st;
+      this.stats.failures++;
+      if (target < 0) next = st;
+      // Escalation by failures of the same step in a row: 3 restart bring-up, 6 (and every 3 more)
+      // power-cycle the module.
+      const k = this.stepFailures;
+      if (!long && k === RESTART_AFTER) {
+        next = S_SYNC;
+        reason += "; restarting bring-up";
+      } else if (!long && k >= POWER_CYCLE_AFTER && (k - POWER_CYCLE_AFTER) % 3 === 0) {
+        next = CFG.modem.pwrkeyPin !== null ? S_POWER_OFF : S_RESETTING;
+        reason += "; power-cycling the module";
+      }
+      // A module that does not answer, or a step that stays on the UART (Sync, Configure, the SIM check)
+      // costs the network nothing: its delay grows with its own failures in a row, not with the climbing
+      // backoff that only a delivery resets (a module off for an hour must not wait half an hour a try).
+      if (!long && (st === S_SYNC || st === S_CONFIGURE || st === S_AWAIT_SIM)) ms = Math.floor(1000 * Math.min(64, 1 << (k - 1)) * (0.75 + 0.5 * this.ports.random()));
+    }
     if (ms < 0) {
       // Seconds by consecutive failure: doubling to 128 s, then minutes; the long table is for causes a
       // quick retry cannot fix (authentication rejected, unknown endpoint, no SIM). Jittered to 75%..125%
@@ -487,25 +483,6 @@ export class Link implements AtOwner {
     const b = this.stats.byCode;
     b[code] = (b[code] || 0) + 1;
     if (this.stats.rootCause === "") this.stats.rootCause = code;
-  }
-
-  /**
-   * The registration rate guard, asked before each AT+CTM2MREG: 0 when it may go now (and it is
-   * counted), else how long until it may. A token bucket: REG_GUARD_BURST quick tries, then one more
-   * every REG_GUARD_EVERY_MS (12 an hour) whatever keeps failing.
-   */
-  regAllowed(): number {
-    const now = this.now();
-    const earned = Math.floor((now - this.regRefillMs) / REG_GUARD_EVERY_MS);
-    if (earned > 0) {
-      this.regTokens = Math.min(REG_GUARD_BURST, this.regTokens + earned);
-      this.regRefillMs += earned * REG_GUARD_EVERY_MS;
-    }
-    if (this.regTokens < 1) return this.regRefillMs + REG_GUARD_EVERY_MS - now;
-    if (this.regTokens === REG_GUARD_BURST) this.regRefillMs = now; // a full bucket earns from now on
-    this.regTokens--;
-    this.stats.regAttempts++;
-    return 0;
   }
 
   /**
@@ -530,16 +507,16 @@ export class Link implements AtOwner {
     if (level <= this.ports.log.level) this.ports.log.write(level, "link", text);
   }
 
-  /** The module is gone (rebooted, powered down, switched off by us): forget what it knew. */
-  forgetModule(): void {
-    this.at.reset(1);
+  /**
+   * FORGET_MODULE: the module is gone (rebooted, powered down, switched off by us): forget what it knew.
+   * FORGET_ALL: the MCU is going away (reset, deep sleep): also stop every timer without running any
+   * state's exit, and stop.
+   */
+  forget(what: number): void {
     this.echoOff = 0;
     this.info.asleep = false;
-  }
-
-  /** The MCU is going away (reset, deep sleep): stop every timer without running any state's exit. */
-  halt(): void {
-    for (let i = 0; i <= T_SUPERVISOR; i++) this.clearTimer(i);
+    if (what === FORGET_MODULE) return this.at.reset(1);
+    for (let i = 0; i <= T_SUPERVISOR; i++) this.setTimer(i, T_CLEAR);
     this.at.reset(2);
     this.uplinkPending = 0;
     this.state = S_OFF;

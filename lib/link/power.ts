@@ -4,7 +4,7 @@
 
 import { Net } from "../sim7020/rows";
 import { LOG_WARN } from "../ports";
-import { EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_STATE } from "./events";
+import { FORGET_MODULE, EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_STATE } from "./events";
 import type { Link } from "./machine";
 import { S_BOOT_WAIT, S_OFF_WAIT, S_POWER_OFF, S_POWER_ON, S_QUIET, S_RESETTING, S_SYNC } from "./states";
 
@@ -44,7 +44,7 @@ export function power(m: Link): void {
         m.send(Net.CRESET, 1);
         m.setTimer(T_STATE, Power.RESET_WAIT_MS);
       } else {
-        m.forgetModule(); // whatever it was saying before the reset is gone
+        m.forget(FORGET_MODULE); // whatever it was saying before the reset is gone
         m.go(S_SYNC, "after AT+CRESET", 0);
       }
       return;
@@ -52,7 +52,7 @@ export function power(m: Link): void {
     case S_POWER_OFF:
       if (enter) {
         m.stats.powerCycles++;
-        m.forgetModule(); // PWRKEY will switch it off: nothing in flight will be answered
+        m.forget(FORGET_MODULE); // PWRKEY will switch it off: nothing in flight will be answered
         if (CFG.modem.statusPin !== null && pins.status() === 0) {
           m.offAtMs = m.now();
           m.go(S_OFF_WAIT, "already off (STATUS low)", 0);

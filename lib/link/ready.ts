@@ -10,7 +10,7 @@ import { Aep } from "../aep/ctm2m";
 import { LOG_INFO, LOG_WARN } from "../ports";
 import { digitsLine, parseCsq } from "../sim7020/parse";
 import { Net } from "../sim7020/rows";
-import { EV_AT, EV_CPIN, EV_ENTER, EV_LEAVE, EV_NOTICE, EV_PSM, EV_TIMER, EV_UPLINK, T_DATA, T_STATE } from "./events";
+import { FAIL_RECOVERY, FAIL_STEP, EV_AT, EV_CPIN, EV_ENTER, EV_LEAVE, EV_NOTICE, EV_PSM, EV_TIMER, EV_UPLINK, T_DATA, T_STATE } from "./events";
 import type { Link } from "./machine";
 import { pause, Session } from "./session";
 import { S_DEREGISTERING, S_READY, S_REG_CHECK, S_REGISTERING, S_SYNC } from "./states";
@@ -41,7 +41,7 @@ function act(m: Link, dp: number, why: string): void {
   if (dp === Dp.PAUSE) return pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
   if (dp === Dp.MODULE_LOST) {
     m.cause("silent");
-    return m.fail("module silent far longer than its TAU", false, S_SYNC, 0);
+    return m.fail("module silent far longer than its TAU", false, S_SYNC, 0, FAIL_STEP);
   }
   // REREGISTER, CHECK_SESSION: ask the module (RegCheck); RESTART_SESSION: DEREG first, then REG.
   const next = dp === Dp.RESTART_SESSION ? S_DEREGISTERING : S_REG_CHECK;
@@ -52,7 +52,7 @@ function act(m: Link, dp: number, why: string): void {
   if (m.failures === 0) {
     m.failures = 1;
     m.go(next, why, opt);
-  } else m.retry(next, why, false, opt, -1);
+  } else m.fail(why, false, next, opt, FAIL_RECOVERY);
 }
 
 export function ready(m: Link): void {

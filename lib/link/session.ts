@@ -2,7 +2,7 @@
 // pause, the retry wait, and shutdown. Reactions to every reg result and CTM2M error follow the note's
 // tables (../shared/protocol.md, "AEP commands").
 
-import { REG_GUARD_EVERY_MS } from "./retry";
+import { REG_GUARD_BURST, REG_GUARD_EVERY_MS } from "./retry";
 import { afterPrefix, intField } from "../at/fields";
 import { AT_ERROR, AT_OK, atResultText } from "../at/result";
 import {
@@ -14,7 +14,7 @@ import { Aep, ctm2mText, initMatches, initRow, redact } from "../aep/ctm2m";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { digitsLine } from "../sim7020/parse";
 import { Net } from "../sim7020/rows";
-import { EV_AT, EV_ENTER, EV_NOTICE, EV_TIMER, OPT_AFTER_DEREG, OPT_FORCE_INIT, OPT_FORCE_PULSE, OPT_REBOOT, T_STATE } from "./events";
+import { FAIL_STEP, FORGET_MODULE, EV_AT, EV_ENTER, EV_NOTICE, EV_TIMER, OPT_AFTER_DEREG, OPT_FORCE_INIT, OPT_FORCE_PULSE, OPT_REBOOT, T_CLEAR, T_STATE } from "./events";
 import type { Link } from "./machine";
 import { Power } from "./power";
 import { S_AEP_INIT, S_AWAIT_OBSERVE, S_AWAIT_SIM, S_DEREGISTERING, S_OFF, S_PAUSED, S_POWER_ON, S_READY, S_REG_CHECK, S_REGISTERING, S_SYNC } from "./states";
@@ -65,10 +65,10 @@ export function session(m: Link): void {
       } else if (ev.code === AT_CTM2M_ERROR && (ev.err === CE_PARAM_COUNT || ev.err === CE_PARAM_VALUE)) {
         m.cause("ctm2m" + ev.err);
         m.log(LOG_ERROR, "the module refused the AEP parameters (" + ctm2mText(ev.err, false) + "): check aep.* in the configuration");
-        m.fail("AEP init refused", true, -1, 0);
+        m.fail("AEP init refused", true, -1, 0, FAIL_STEP);
       } else {
         m.cause(ev.code === AT_CTM2M_ERROR ? "ctm2m" + ev.err : "init");
-        m.fail("AEP init: " + atResultText(ev.code, ev.err), false, -1, 0);
+        m.fail("AEP init: " + atResultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
       }
       return;
 
@@ -126,9 +126,9 @@ function regFailed(m: Link, n: number): void {
   if (n === REG_AUTH_REJECTED || n === REG_BAD_ENDPOINT) {
     m.log(LOG_ERROR, why);
     // A changed PSK is only seen as reg,13: write INIT again, once in a row.
-    if (n === REG_AUTH_REJECTED && m.longFailures === 0) m.fail(why, true, S_AEP_INIT, OPT_FORCE_INIT);
-    else m.fail(why, true, S_REGISTERING, 0);
-  } else m.fail(why, false, -1, 0);
+    if (n === REG_AUTH_REJECTED && m.longFailures === 0) m.fail(why, true, S_AEP_INIT, OPT_FORCE_INIT, FAIL_STEP);
+    else m.fail(why, true, S_REGISTERING, 0, FAIL_STEP);
+  } else m.fail(why, false, -1, 0, FAIL_STEP);
 }
 
 export function registration(m: Link): void {
@@ -154,16 +154,29 @@ export function registration(m: Link): void {
     if (ev.id !== T_STATE && ev.type === EV_TIMER) return;
     if (st === S_REGISTERING && ev.type === EV_TIMER) {
       m.cause("regtimeout");
-      m.fail("no registration result in " + Session.REG_RESULT_MS / 1000 + " s", false, -1, 0);
+      m.fail("no registration result in " + Session.REG_RESULT_MS / 1000 + " s", false, -1, 0, FAIL_STEP);
     } else if (st === S_REGISTERING) {
-      let waitMs = m.regAllowed();
+      // The registration rate guard, before each AT+CTM2MREG: a token bucket of REG_GUARD_BURST quick
+      // tries, then one more every REG_GUARD_EVERY_MS (12 an hour) whatever keeps failing.
+      const now = m.now();
+      const earned = Math.floor((now - m.regRefillMs) / REG_GUARD_EVERY_MS);
+      if (earned > 0) {
+        m.regTokens = Math.min(REG_GUARD_BURST, m.regTokens + earned);
+        m.regRefillMs += earned * REG_GUARD_EVERY_MS;
+      }
+      let waitMs = m.regTokens < 1 ? m.regRefillMs + REG_GUARD_EVERY_MS - now : 0;
+      if (waitMs === 0) {
+        if (m.regTokens === REG_GUARD_BURST) m.regRefillMs = now; // a full bucket earns from now on
+        m.regTokens--;
+        m.stats.regAttempts++;
+      }
       if (waitMs > 0) {
         // Every registration is signalling on a shared cell: never more than the guard allows an hour.
         // Jittered by up to half a refill: a fleet that lost the platform together must not come back
         // together on the same refill tick.
         waitMs += Math.floor(m.ports.random() * (REG_GUARD_EVERY_MS / 2));
         m.stats.regGuardHeld++;
-        m.retry(S_REGISTERING, "registration guard: the hour's registrations are used; next in " + Math.ceil(waitMs / 1000) + " s", true, 0, waitMs);
+        m.fail("registration guard: the hour's registrations are used; next in " + Math.ceil(waitMs / 1000) + " s", true, S_REGISTERING, 0, waitMs);
       } else m.send(m.regWithLifetime ? Aep.REG_LIFETIME + CFG.aep.lifetimeS : Aep.REG, 1);
     } else if (st === S_AWAIT_OBSERVE && ev.type === EV_ENTER) m.setTimer(T_STATE, Session.OBSRV_FIRST_POLL_MS);
     else m.send(Aep.REG_READ, 2);
@@ -193,18 +206,18 @@ export function registration(m: Link): void {
     m.go(S_REGISTERING, "with the lifetime", 0);
   } else if (ev.code !== AT_CTM2M_ERROR) {
     m.cause("regcmd");
-    m.fail("AT+CTM2MREG: " + atResultText(ev.code, ev.err), false, -1, 0);
+    m.fail("AT+CTM2MREG: " + atResultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
   } else {
     const e = ev.err;
     m.cause("ctm2m" + e);
     if (e === CE_ALREADY_CONNECTED) m.go(S_REG_CHECK, "already connected (error 33)", 0);
     else if (e === CE_NO_IMSI) m.go(S_AWAIT_SIM, "no IMSI (error 16)", 0);
     else if (e === CE_DISABLED) pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
-    else if (e === CE_OTHER) m.fail("AT+CTM2MREG: error 1 (not initialised?)", false, S_AEP_INIT, OPT_FORCE_INIT);
+    else if (e === CE_OTHER) m.fail("AT+CTM2MREG: error 1 (not initialised?)", false, S_AEP_INIT, OPT_FORCE_INIT, FAIL_STEP);
     else if (e === CE_PARAM_COUNT || e === CE_PARAM_VALUE) {
       m.log(LOG_ERROR, "AT+CTM2MREG refused its parameters (" + ctm2mText(e, false) + ")");
-      m.fail("AT+CTM2MREG: " + ctm2mText(e, false), true, -1, 0);
-    } else m.fail("AT+CTM2MREG: " + ctm2mText(e, false), false, -1, 0);
+      m.fail("AT+CTM2MREG: " + ctm2mText(e, false), true, -1, 0, FAIL_STEP);
+    } else m.fail("AT+CTM2MREG: " + ctm2mText(e, false), false, -1, 0, FAIL_STEP);
   }
 }
 
@@ -234,11 +247,11 @@ export function shutdown(m: Link): void {
       }
     } else if (ev.id === 4) {
       m.step = 5;
-      m.forgetModule();
+      m.forget(FORGET_MODULE);
       m.setTimer(T_STATE, Power.OFF_BEFORE_ON_MS);
     }
   } else if (ev.type === EV_NOTICE && ev.id === OP_DEREG && m.step === 1) {
-    m.clearTimer(T_STATE);
+    m.setTimer(T_STATE, T_CLEAR);
     next = 1;
   } else if (ev.type === EV_TIMER && ev.id === T_STATE) {
     if (m.step === 1) next = 1;
@@ -252,7 +265,7 @@ export function shutdown(m: Link): void {
     m.step = reboot && CFG.modem.pwrkeyPin === null ? 4 : 2;
     m.send(m.step === 4 ? Net.CRESET : Net.CPOWD, m.step);
   } else if (next === 2) {
-    m.forgetModule();
+    m.forget(FORGET_MODULE);
     m.offAtMs = m.now();
     if (!reboot) m.go(S_OFF, "module powered off", 0);
     else {

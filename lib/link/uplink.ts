@@ -14,7 +14,7 @@ import { AT_CTM2M_ERROR, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, 
 import { Aep, ctm2mText } from "../aep/ctm2m";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { Net } from "../sim7020/rows";
-import { EV_NOTICE, EV_TIMER, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, T_DATA } from "./events";
+import { EV_NOTICE, EV_TIMER, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, T_CLEAR, T_DATA } from "./events";
 import type { Link } from "./machine";
 
 /** The outbox as the sender sees it (lib/outbox). */
@@ -184,12 +184,12 @@ export class Uplink {
   /** Ready entered, something was queued, or the module woke: send the next frame if idle. */
   resume(m: Link): void {
     if (this.phase === Phase.ASLEEP && !m.info.asleep) {
-      m.clearTimer(T_DATA);
+      m.setTimer(T_DATA, T_CLEAR);
       this.phase = Phase.IDLE;
     }
     if (!m.info.asleep) this.asleepSinceMs = -1;
     if (this.phase === Phase.WAKING && !m.info.asleep && !m.at.busy()) {
-      m.clearTimer(T_DATA);
+      m.setTimer(T_DATA, T_CLEAR);
       this.phase = Phase.IDLE;
     }
     if (this.phase !== Phase.IDLE) return;
@@ -317,7 +317,7 @@ export class Uplink {
     if (ev.id === UpCmd.WAKE) {
       if (this.phase !== Phase.WAKING) return Dp.NONE;
       this.phase = Phase.IDLE;
-      m.clearTimer(T_DATA);
+      m.setTimer(T_DATA, T_CLEAR);
       if (ev.code === AT_OK) {
         m.info.asleep = false;
         this.woke = 0;
@@ -423,12 +423,12 @@ export class Uplink {
         this.abandon = 1;
         return Dp.NONE;
       }
-      m.clearTimer(T_DATA);
+      m.setTimer(T_DATA, T_CLEAR);
       this.phase = Phase.IDLE;
       this.resume(m);
       return Dp.NONE;
     }
-    m.clearTimer(T_DATA);
+    m.setTimer(T_DATA, T_CLEAR);
     this.phase = Phase.IDLE;
     if (status === SEND_RST) {
       // The platform cannot take this frame, and the module drops the session after an RST.

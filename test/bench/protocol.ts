@@ -9,7 +9,7 @@ import { LOG_WARN, type Log } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
 import { APP_PROFILE, appProfile, RSP_COMMAND_ERROR, SVC_TELEMETRY } from "../../firmware/profile";
 import { S_READY } from "../../lib/link/states";
-import { LE_DELIVERED } from "../../lib/link/events";
+import { FORGET_ALL, LE_DELIVERED } from "../../lib/link/events";
 import { decodeFrame } from "../../lib/aep/codec";
 import { makeDeviceRig, testConfig, type DeviceRig } from "../device/rig";
 import { Rng } from "../sim/rng";
@@ -129,7 +129,7 @@ export function psmWake(seed: number): PsmWake {
   const r = makeDeviceRig({ seed, config: { network: { psm: { enabled: true, tauS: 3600, activeS: 20 } }, aep: { autoTau: 2 }, app: { reportIntervalS: 900 } } });
   r.clock.runUntil(() => idle(r.device), 30 * MIN);
   r.stopReports();
-  r.device.link.halt();
+  r.device.link.forget(FORGET_ALL);
   r.clock.advance(10 * MIN);
   const asleep = r.sim.state().psm;
   if (!asleep) throw new Error("bench: the module did not enter PSM during the MCU's sleep");

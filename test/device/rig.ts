@@ -3,7 +3,7 @@
 
 import type { FirmwareConfig } from "../../lib/config";
 import { Device } from "../../lib/device";
-import { EV_STOP, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, LE_STATE } from "../../lib/link/events";
+import { EV_STOP, FORGET_ALL, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, LE_STATE } from "../../lib/link/events";
 import { S_READY, stateName } from "../../lib/link/states";
 import { LOG_INFO, type Log, type Pins } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
@@ -141,7 +141,7 @@ export function makeDeviceRig(opts: { seed?: number; sim?: Partial<SimOptions>; 
     mcuReboot(opts: { warmWake?: boolean } = {}) {
       // The old instance's timers die with the MCU: stop them so the fake clock forgets them.
       clock.clearTimeout(rig.app.timer);
-      rig.device.link.halt();
+      rig.device.link.forget(FORGET_ALL);
       build(opts.warmWake === true);
     },
     dump(n = 80) {

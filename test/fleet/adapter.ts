@@ -4,7 +4,7 @@
 
 import { Device } from "../../lib/device";
 import { S_READY } from "../../lib/link/states";
-import { LE_DELIVERED, LE_REQUEUED, LE_STATE } from "../../lib/link/events";
+import { FORGET_ALL, LE_DELIVERED, LE_REQUEUED, LE_STATE } from "../../lib/link/events";
 import { LOG_WARN, type Clock, type Log, type Pins } from "../../lib/ports";
 import { SampleApp } from "../../firmware/app";
 import { appProfile, RSP_COMMAND_ERROR } from "../../firmware/profile";
@@ -103,7 +103,7 @@ export function makeFleetDevice(env: FleetDeviceEnv, hooks: FleetDeviceHooks): F
     warnings: () => warnings,
     stop() {
       env.clock.clearTimeout(app.timer);
-      device.link.halt();
+      device.link.forget(FORGET_ALL);
     },
   };
 }

@@ -1,5 +1,6 @@
 // The application note's happy flow, end to end against the simulator: the exact commands from cold
 // boot to Ready, and what a warm start after our own deep sleep costs.
+import { FORGET_ALL } from "../../lib/link/events";
 import { describe, expect, it } from "vitest";
 import { S_READY } from "../../lib/link/states";
 import { makeRig } from "./harness";
@@ -69,7 +70,7 @@ describe("link: happy path", () => {
     r.start();
     r.untilReady(120_000);
     // an MCU restart: a new machine on a module that kept its observed session
-    r.link.halt();
+    r.link.forget(FORGET_ALL);
     r.start();
     expect(r.untilReady(120_000)).toBeGreaterThan(0);
     // The REG is refused with 33 (already connected): the module does not register again.
@@ -82,7 +83,7 @@ describe("link: happy path", () => {
     const r = makeRig();
     r.start();
     r.untilReady(120_000);
-    r.link.halt();
+    r.link.forget(FORGET_ALL);
     const before = r.commands().length;
     r.start(true);
     expect(r.untilReady(1000)).toBeGreaterThanOrEqual(0);
@@ -110,7 +111,7 @@ describe("link: health for the watchdog", () => {
     const r = makeRig();
     r.start();
     r.untilReady(120_000);
-    r.link.halt();
+    r.link.forget(FORGET_ALL);
     r.link.state = S_READY; // pretend Ready with no timer: what a lost timer chain looks like
     expect(r.link.healthy(60_000)).toBe(false);
   });

@@ -1,6 +1,7 @@
 // The soak inside `npm test`: a few simulated days on fixed seeds, a run of nothing but long outages
 // (up to a week without network), every seed that ever breached an invariant (the regression list),
 // and proof that the invariants bite. The month-long runs are `npm run soak -- --days 30 --seeds 100`.
+import { FORGET_ALL } from "../../lib/link/events";
 import { describe, expect, it } from "vitest";
 import { LOG_INFO } from "../../lib/ports";
 import { makeDeviceRig } from "../device/rig";
@@ -123,7 +124,7 @@ describe("the invariants bite", () => {
 
   it("an uplink that vanishes from the outbox unconfirmed is reported lost", () => {
     const { rig, ledger } = ready();
-    rig.device.link.halt(); // keep the frame from being sent
+    rig.device.link.forget(FORGET_ALL); // keep the frame from being sent
     rig.app.report();
     expect(ledger.check(rig)).toBeUndefined();
     const seq = rig.device.outbox.head()!.seq;

@@ -9,7 +9,7 @@
 // simulated minute; the run stops at the first breach with the seed and both tails.
 
 import { stateName } from "../../lib/link/states";
-import { LE_STATE } from "../../lib/link/events";
+import { FORGET_ALL, LE_STATE } from "../../lib/link/events";
 import { encodeCommand } from "../../lib/aep/codec";
 import { RECOVERY_BOUND_MS } from "../../lib/link/retry";
 import { LOG_INFO } from "../../lib/ports";
@@ -248,7 +248,7 @@ export function runSoak(o: SoakOptions): SoakResult {
     }
     const dying = rig.device;
     rig.stopReports();
-    dying.link.halt(); // the CPU stops here: nothing the dying instance does next reaches the module
+    dying.link.forget(FORGET_ALL); // the CPU stops here: nothing the dying instance does next reaches the module
     // A reset floats the GPIO: the transistor lets go of PWRKEY (a pulse under way ends here).
     rig.sim.pins.pwrkey(false);
     if (cut) {

@@ -70,7 +70,7 @@ export const LE_DELIVERED = 1;
 /** Uplink `a` was dropped: the module refused it, or the platform rejected it three times (set aside); `text` = why. */
 export const LE_DROPPED = 2;
 /**
- * Uplink `a` is being moved behind the queue as `b` (RST three times, or a strike; see Uplink.setAside). Said
+ * Uplink `a` is being moved behind the queue as `b` (RST three times, or a strike; set aside in Uplink.confirmed). Said
  * before the copy is queued; when it cannot be, LE_DROPPED for `a` follows.
  */
 export const LE_REQUEUED = 3;

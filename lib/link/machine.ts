@@ -157,7 +157,7 @@ export class Link implements AtOwner {
     };
     this.info = { imei: "", imsi: "", rssi: 99, operator: "", apn: "", ip: "", asleep: false };
     this.at = new At(ports.uart, ports.clock, this, urcLine, Aep.FINAL, CTM2M_STRAY_OK_MS);
-    this.up = new Uplink(queue);
+    this.up = new Uplink(queue, this);
     this.state = S_OFF;
     this.epoch = 0;
     this.ev = { type: 0, id: 0, code: 0, err: 0, d1: -1, d2: -1, text: "" };

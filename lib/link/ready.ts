@@ -75,7 +75,7 @@ export function ready(m: Link): void {
       // Always armed, so the watchdog sees a live timer; with power saving it only re-arms (a query
       // would wake the module for nothing).
       m.setTimer(T_STATE, Ready.CHECK_MS);
-      m.up.resume(m);
+      m.up.resume();
       return;
     }
     case EV_LEAVE:
@@ -87,13 +87,13 @@ export function ready(m: Link): void {
     case EV_PSM:
     case EV_CPIN:
       // Something to send, or the module woke (EXIT PSM; +CPIN: READY after a PWRKEY wake).
-      m.up.resume(m);
+      m.up.resume();
       return;
     case EV_NOTICE: {
       const s = ev.code;
       switch (ev.id) {
         case OP_SEND:
-          act(m, m.up.event(m), "send," + s + ": session gone or unusable");
+          act(m, m.up.event(), "send," + s + ": session gone or unusable");
           // Once per MCU boot (not after a deep-sleep wake), out of the bring-up path (a minute into
           // Ready, after a delivery, when nothing else is going on): the queries that only feed the log.
           if (s === SEND_OK && !m.infoAsked && m.state === S_READY && m.now() - m.t0 >= 60000 && !m.up.busy() && !m.at.busy()) {
@@ -124,13 +124,13 @@ export function ready(m: Link): void {
           else pause(m, Session.PAUSE_DEFAULT_S, "plat," + s + ": firmware download");
           return;
         case OP_PSM:
-          m.up.resume(m); // psm,0: the TAU timer woke the module (the dispatch cleared `asleep`)
+          m.up.resume(); // psm,0: the TAU timer woke the module (the dispatch cleared `asleep`)
           return;
       }
       return;
     }
     case EV_TIMER:
-      if (ev.id === T_DATA) act(m, m.up.event(m), "uplinks keep failing: session unusable");
+      if (ev.id === T_DATA) act(m, m.up.event(), "uplinks keep failing: session unusable");
       else if (ev.id === T_STATE) {
         // Local queries only (no radio traffic): fresh rssi for the reports, and a session check.
         m.setTimer(T_STATE, Ready.CHECK_MS);
@@ -149,7 +149,7 @@ export function ready(m: Link): void {
   switch (ev.id) {
     case UpCmd.SEND:
     case UpCmd.WAKE:
-      act(m, m.up.event(m), "send refused: " + atResultText(ev.code, ev.err));
+      act(m, m.up.event(), "send refused: " + atResultText(ev.code, ev.err));
       return;
     case C.UPDATE:
       if (ok) m.updateDone = 1;

@@ -154,8 +154,12 @@ export class Uplink {
   private asleepSinceMs: number;
   stats: UplinkStats;
 
-  constructor(q: UplinkQueue) {
+  /** The link whose Ready state this is the data path of (kept, not passed: a parameter per method costs RAM). */
+  private m: Link;
+
+  constructor(q: UplinkQueue, m: Link) {
     this.q = q;
+    this.m = m;
     this.phase = Phase.IDLE;
     this.seq = -1;
     this.msgid = -1;
@@ -182,7 +186,8 @@ export class Uplink {
   }
 
   /** Ready entered, something was queued, or the module woke: send the next frame if idle. */
-  resume(m: Link): void {
+  resume(): void {
+    const m = this.m;
     if (this.phase === Phase.ASLEEP && !m.info.asleep) {
       m.setTimer(T_DATA, T_CLEAR);
       this.phase = Phase.IDLE;
@@ -199,7 +204,7 @@ export class Uplink {
       // The frame moved behind the queue is first again before any other was delivered: alone, it waits
       // for company (one frame cannot tell a bad frame from a platform answering everything with RST);
       // with company, it moves behind it once more, untried.
-      if (this.q.size() < 2 || !this.requeue(m, e, "")) return;
+      if (this.q.size() < 2 || !this.requeue(e, "")) return;
       e = this.q.head() as UplinkEntry;
     }
     if (e.seq !== this.seq) {
@@ -240,7 +245,8 @@ export class Uplink {
   }
 
   /** True PSM without PWRKEY: wait for the module's own wake (TAU); a sleeping module is not a failure. */
-  private sleeping(m: Link): number {
+  private sleeping(): number {
+    const m = this.m;
     if (!m.info.asleep) m.log(LOG_INFO, "module asleep (PSM): uplinks wait for its own wake");
     m.info.asleep = true;
     this.phase = Phase.ASLEEP;
@@ -257,7 +263,8 @@ export class Uplink {
    * An event for the data path, from Ready: a command of its own finished (EV_AT), a send notice
    * (EV_NOTICE), or its timer (EV_TIMER, slot T_DATA). What Ready must do comes back (Dp).
    */
-  event(m: Link): number {
+  event(): number {
+    const m = this.m;
     const ev = m.ev;
     if (ev.type === EV_NOTICE) {
       // +CTM2M: send,<status>,<msgid>.
@@ -267,11 +274,11 @@ export class Uplink {
         this.stats.unknownConfirms++;
         return Dp.NONE;
       }
-      if (this.phase === Phase.CONFIRMING && msgid === this.msgid) return this.confirmed(m, status, msgid, false);
+      if (this.phase === Phase.CONFIRMING && msgid === this.msgid) return this.confirmed(status, msgid, false);
       const head = this.q.head();
       if (this.ids.indexOf(msgid) >= 0 && head !== undefined && head.seq === this.seq) {
         // An earlier try of the head frame: its late send,0 delivers it; a late failure changes nothing.
-        return status === SEND_OK ? this.confirmed(m, status, msgid, true) : Dp.NONE;
+        return status === SEND_OK ? this.confirmed(status, msgid, true) : Dp.NONE;
       }
       if (this.phase === Phase.SENDING) {
         // Perhaps the SEND in flight: its id comes with its OK. Keep it to match then.
@@ -311,7 +318,7 @@ export class Uplink {
         return Dp.NONE;
       }
       this.phase = Phase.IDLE;
-      this.resume(m);
+      this.resume();
       return Dp.NONE;
     }
     if (ev.id === UpCmd.WAKE) {
@@ -321,27 +328,27 @@ export class Uplink {
       if (ev.code === AT_OK) {
         m.info.asleep = false;
         this.woke = 0;
-        this.resume(m);
+        this.resume();
         return Dp.NONE;
       }
       if (CFG.modem.pwrkeyPin === null) {
         if (this.woke === 2 && this.asleepSinceMs < 0) {
           // The quick wake AT went unanswered: the module was in PSM and those characters woke it. Send now.
           this.woke = 1;
-          this.resume(m);
+          this.resume();
           return Dp.NONE;
         }
         // Silent twice (or a probe while it sleeps): true PSM.
-        return this.sleeping(m);
+        return this.sleeping();
       }
       if (!m.info.asleep) {
         // It went to sleep without telling us (a lost ENTER PSM): pulse.
         m.info.asleep = true;
-        this.resume(m);
+        this.resume();
         return Dp.NONE;
       }
       m.log(LOG_WARN, "the module did not wake for uplink #" + this.seq);
-      return this.failed(m, false);
+      return this.failed(false);
     }
     if (ev.id !== UpCmd.SEND || this.phase !== Phase.SENDING) return Dp.NONE;
     if (this.woke) {
@@ -350,9 +357,9 @@ export class Uplink {
         // Not even the send after a wake was answered: the UART is dead, the module is in true PSM (a
         // lost ENTER PSM). It never saw the frame. With PWRKEY: pulse; without: wait for its own wake.
         this.phase = Phase.IDLE;
-        if (CFG.modem.pwrkeyPin === null) return this.sleeping(m);
+        if (CFG.modem.pwrkeyPin === null) return this.sleeping();
         m.info.asleep = true;
-        this.resume(m);
+        this.resume();
         return Dp.NONE;
       }
     }
@@ -360,7 +367,7 @@ export class Uplink {
       // The frame was confirmed through an earlier message id while this resend was on its way.
       this.abandon = 0;
       this.phase = Phase.IDLE;
-      this.resume(m);
+      this.resume();
       return Dp.NONE;
     }
     if (ev.code === AT_OK) {
@@ -374,7 +381,7 @@ export class Uplink {
           if (this.early[i] === this.msgid) {
             this.early[i] = -1;
             this.stats.earlyConfirms++;
-            return this.confirmed(m, this.early[i + 1], this.msgid, false);
+            return this.confirmed(this.early[i + 1], this.msgid, false);
           }
         }
       }
@@ -385,8 +392,8 @@ export class Uplink {
     if (ev.code === AT_CTM2M_ERROR) {
       const e = ev.err;
       if (e === CE_HEX_DECODE || e === CE_TOO_LONG || e === CE_ODD_LENGTH || e === CE_PARAM_COUNT || e === CE_PARAM_VALUE) {
-        this.drop(m, "module refused the frame: " + ctm2mText(e, false), false);
-        this.resume(m);
+        this.drop("module refused the frame: " + ctm2mText(e, false), false);
+        this.resume();
         return Dp.NONE;
       }
       if (e === CE_NOT_CONNECTED) return Dp.REREGISTER;
@@ -399,10 +406,11 @@ export class Uplink {
       }
     }
     m.log(LOG_WARN, "uplink #" + this.seq + " not accepted: " + atResultText(ev.code, ev.err) + "; retrying");
-    return this.failed(m, false);
+    return this.failed(false);
   }
 
-  private confirmed(m: Link, status: number, msgid: number, late: boolean): number {
+  private confirmed(status: number, msgid: number, late: boolean): number {
+    const m = this.m;
     const seq = this.seq;
     if (status === SEND_OK) {
       this.q.remove(seq);
@@ -425,7 +433,7 @@ export class Uplink {
       }
       m.setTimer(T_DATA, T_CLEAR);
       this.phase = Phase.IDLE;
-      this.resume(m);
+      this.resume();
       return Dp.NONE;
     }
     m.setTimer(T_DATA, T_CLEAR);
@@ -433,33 +441,31 @@ export class Uplink {
     if (status === SEND_RST) {
       // The platform cannot take this frame, and the module drops the session after an RST.
       // Moved behind the queue once already, and other frames got through since: a strike against it.
-      if (++this.rsts >= UpLimit.RSTS_BEFORE_SET_ASIDE || (seq === this.asideSeq && this.asideProven)) this.setAside(m);
+      if (++this.rsts >= UpLimit.RSTS_BEFORE_SET_ASIDE || (seq === this.asideSeq && this.asideProven)) {
+        // Set aside: answered with RST three times, the frame moves behind the queue (a copy is queued,
+        // then the original removed: a power cut between them sends it twice, never loses it), so one bad
+        // frame cannot block the others; and when the platform is answering everything with RST, each
+        // frame takes its turn and none is lost. An RST when it comes round again after another frame was
+        // delivered is a strike: the frame, not the platform. It moves behind again; at the third strike it
+        // is dropped and reported. (One strike was enough once; a stray RST then dropped a good frame in the
+        // 30-day soak.)
+        const e = this.q.head();
+        const strike = e !== undefined && e.seq === this.asideSeq && this.asideProven;
+        if (strike) this.asideStrikes++;
+        const why = strike
+          ? "RST again after other frames got through (strike " + this.asideStrikes + " of " + UpLimit.RSTS_BEFORE_SET_ASIDE + "; does the thing model match?)"
+          : "the platform answered it with RST " + this.rsts + " times (does the thing model match?)";
+        if (e === undefined || this.asideStrikes >= UpLimit.RSTS_BEFORE_SET_ASIDE || !this.requeue(e, why)) this.drop(why, true);
+      }
       return Dp.REREGISTER;
     }
     m.log(LOG_WARN, "uplink #" + seq + " send," + status + " (" + (status === SEND_TIMEOUT ? "no ACK" : "not sent") + "); retrying");
-    return this.failed(m, status === SEND_TIMEOUT);
-  }
-
-  /**
-   * The head frame was answered with RST three times. It moves behind the queue (a copy is queued, then
-   * the original removed: a power cut between them sends it twice, never loses it), so one bad frame
-   * cannot block the others; and when the platform is answering everything with RST, each frame takes
-   * its turn and none is lost. An RST when it comes round again after another frame was delivered is a
-   * strike: the frame, not the platform. It moves behind again; at the third strike it is dropped and
-   * reported. (One strike was enough once; a stray RST then dropped a good frame in the 30-day soak.)
-   */
-  private setAside(m: Link): void {
-    const e = this.q.head();
-    const strike = e !== undefined && e.seq === this.asideSeq && this.asideProven;
-    if (strike) this.asideStrikes++;
-    const why = strike
-      ? "RST again after other frames got through (strike " + this.asideStrikes + " of " + UpLimit.RSTS_BEFORE_SET_ASIDE + "; does the thing model match?)"
-      : "the platform answered it with RST " + this.rsts + " times (does the thing model match?)";
-    if (e === undefined || this.asideStrikes >= UpLimit.RSTS_BEFORE_SET_ASIDE || !this.requeue(m, e, why)) this.drop(m, why, true);
+    return this.failed(status === SEND_TIMEOUT);
   }
 
   /** Move frame `e` behind the queue (a copy first, then the original goes). False when it cannot be copied. */
-  private requeue(m: Link, e: UplinkEntry, why: string): boolean {
+  private requeue(e: UplinkEntry, why: string): boolean {
+    const m = this.m;
     const copy = this.q.nextSeq();
     // Told first, so whoever watches the queue knows the copy for what it is when it appears.
     m.owner.linkEvent(LE_REQUEUED, e.seq, copy, "");
@@ -474,7 +480,8 @@ export class Uplink {
   }
 
   /** The head frame leaves the queue unsent: refused by the module, or set aside after RSTs. */
-  private drop(m: Link, why: string, setAside: boolean): void {
+  private drop(why: string, setAside: boolean): void {
+    const m = this.m;
     const seq = this.seq;
     m.log(LOG_ERROR, "uplink #" + seq + (setAside ? " set aside: " : " dropped: ") + why);
     this.q.remove(seq);
@@ -491,7 +498,8 @@ export class Uplink {
    * and the platform never answered; only that slows right down once restarting the session did not
    * help (a "not sent" or a refusal is the module's side: the session restart is what cures it).
    */
-  private failed(m: Link, noAck: boolean): number {
+  private failed(noAck: boolean): number {
+    const m = this.m;
     if (++this.failStreak >= UpLimit.FAILS_BEFORE_SESSION_RESTART) {
       this.failStreak = 0;
       this.phase = Phase.IDLE;

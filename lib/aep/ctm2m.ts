@@ -3,7 +3,7 @@
 // parameters. Route on the full prefix "+CTM2M:" (a prefix of nothing else the module prints:
 // "+CTM2MSEND:" and "+CTM2M ERROR:" differ at the 7th character).
 
-import { afterPrefix, intField, textField } from "../at/fields";
+import { afterPrefix, field, Field } from "../at/fields";
 import { CE_ALREADY_CONNECTED, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, CE_NOT_READY, CE_NO_IMSI, CE_ODD_LENGTH, CE_OTHER, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_SESSION_ACTIVE, CE_SESSION_FAILED, CE_TOO_LONG, REG_AUTH_REJECTED, REG_BAD_ENDPOINT, REG_NOT_SENT, REG_TIMEOUT, REG_UNSUPPORTED } from "./codes";
 
 // Rows (at/engine.ts). Commands that change something are never resent blind: a slow module would run
@@ -39,9 +39,9 @@ export function initRow(): string {
  */
 export function initMatches(line: string): boolean {
   const i = afterPrefix(line, "+CTM2MINIT:");
-  if (i < 0 || (textField(line, i, 0) || "") !== CFG.aep.server) return false;
-  if (intField(line, i, 1) !== CFG.aep.port || intField(line, i, 2) !== CFG.aep.lifetimeS || intField(line, i, 3) !== CFG.aep.autoTau || intField(line, i, 4) !== CFG.aep.security) return false;
-  const pskId = textField(line, i, 5);
+  if (i < 0 || (field(line, i, 0, Field.TEXT) || "") !== CFG.aep.server) return false;
+  if (field(line, i, 1, Field.INT) !== CFG.aep.port || field(line, i, 2, Field.INT) !== CFG.aep.lifetimeS || field(line, i, 3, Field.INT) !== CFG.aep.autoTau || field(line, i, 4, Field.INT) !== CFG.aep.security) return false;
+  const pskId = field(line, i, 5, Field.TEXT);
   return pskId === undefined || CFG.aep.security === 0 || pskId === CFG.aep.pskId;
 }
 

@@ -7,7 +7,7 @@
 
 import type { Clock, Uart } from "../ports";
 import { AT_CANCELLED, AT_CME_ERROR, AT_ERROR, AT_EXTRA_ERROR, AT_F_BARE, AT_F_PREFIX_FINAL, AT_F_WAKE, AT_OK, AT_TIMEOUT } from "./result";
-import { afterPrefix, intField } from "./fields";
+import { afterPrefix, field, Field } from "./fields";
 
 /**
  * A row: `"<prefix>|<timeoutMs>|<flags>|<text>"`, e.g. `"+CSQ:|3000|0|AT+CSQ"` (flags: result.ts AT_F_*).
@@ -320,8 +320,8 @@ export class At {
     if (this.inFlight) {
       if (c0 === 69 /* E */ && line === "ERROR") return this.finish(AT_ERROR, 0);
       if (c0 === 43 /* + */) {
-        if (line.indexOf("+CME ERROR:") === 0) return this.finish(AT_CME_ERROR, intField(line, afterPrefix(line, "+CME ERROR:"), 0));
-        if (this.extraFinal !== "" && line.indexOf(this.extraFinal) === 0) return this.finish(AT_EXTRA_ERROR, intField(line, afterPrefix(line, this.extraFinal), 0));
+        if (line.indexOf("+CME ERROR:") === 0) return this.finish(AT_CME_ERROR, field(line, afterPrefix(line, "+CME ERROR:"), 0, Field.INT));
+        if (this.extraFinal !== "" && line.indexOf(this.extraFinal) === 0) return this.finish(AT_EXTRA_ERROR, field(line, afterPrefix(line, this.extraFinal), 0, Field.INT));
       }
       if (line === this.text) {
         this.echoes++;

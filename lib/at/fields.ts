@@ -9,15 +9,23 @@ export function afterPrefix(line: string, prefix: string): number {
   return i;
 }
 
-/** Where the field found by the last fieldAt() ends (exclusive, trailing spaces dropped). */
-let fieldEnd = 0;
+/** What field() returns: the field as a number, or as text. */
+export const enum Field {
+  /** A non-negative integer of up to 9 digits, or -1 (absent, empty, not digits). */
+  INT = 0,
+  /** The text without spaces around it and without its quotes, or undefined when absent. */
+  TEXT = 1,
+}
 
 /**
- * Start of comma-separated field `n` (0-based) counting from `from`, or -1 when absent; its end is left in
- * `fieldEnd`. Commas inside quotes do not count.
+ * Comma-separated field `n` (0-based) counting from `from` (commas inside quotes do not count), as
+ * `as` says. One function for both kinds: on the device each function costs RAM, its body none.
  */
-function fieldAt(line: string, from: number, n: number): number {
-  if (from < 0) return -1;
+export function field(line: string, from: number, n: number, as: Field.INT): number;
+export function field(line: string, from: number, n: number, as: Field.TEXT): string | undefined;
+export function field(line: string, from: number, n: number, as: Field): number | string | undefined {
+  const absent = as === Field.INT ? -1 : undefined;
+  if (from < 0) return absent;
   let i = from;
   let quoted = false;
   let start = n === 0 ? from : -1;
@@ -29,38 +37,19 @@ function fieldAt(line: string, from: number, n: number): number {
       if (--n === 0) start = i + 1;
     }
   }
-  if (start < 0) return -1;
+  if (start < 0) return absent;
   while (start < i && line.charCodeAt(start) === 32) start++;
   while (i > start && line.charCodeAt(i - 1) === 32) i--;
-  fieldEnd = i;
-  return start;
-}
-
-/**
- * Field `n` after `from` as a non-negative decimal integer, or -1 when it is missing, empty, not all
- * digits, or longer than 9 digits (nothing the module sends is bigger; it also keeps the value exact).
- */
-export function intField(line: string, from: number, n: number): number {
-  const s = fieldAt(line, from, n);
-  const e = fieldEnd;
-  if (s < 0 || e === s || e - s > 9) return -1;
+  if (as === Field.TEXT) {
+    if (i - start >= 2 && line.charCodeAt(start) === 34 && line.charCodeAt(i - 1) === 34) return line.substring(start + 1, i - 1);
+    return line.substring(start, i);
+  }
+  if (i === start || i - start > 9) return -1;
   let v = 0;
-  for (let i = s; i < e; i++) {
-    const d = line.charCodeAt(i) - 48;
+  for (let k = start; k < i; k++) {
+    const d = line.charCodeAt(k) - 48;
     if (d < 0 || d > 9) return -1;
     v = v * 10 + d;
   }
   return v;
-}
-
-/** Field `n` after `from` as text with surrounding quotes removed, or undefined when missing. */
-export function textField(line: string, from: number, n: number): string | undefined {
-  let b = fieldAt(line, from, n);
-  let e = fieldEnd;
-  if (b < 0) return undefined;
-  if (e - b >= 2 && line.charCodeAt(b) === 34 && line.charCodeAt(e - 1) === 34) {
-    b++;
-    e--;
-  }
-  return line.substring(b, e);
 }

@@ -3,7 +3,7 @@
 // does not come), AwaitPdn (APN and IP); and ApnFix, the note's section 4.2 (a script). Queries that
 // only feed the log (IMEI, IMSI, operator) are not here: Ready asks them once, after the first delivery.
 
-import { afterPrefix, intField, textField } from "../at/fields";
+import { afterPrefix, field, Field } from "../at/fields";
 import { AT_CME_ERROR, AT_ERROR, AT_OK, atResultText } from "../at/result";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { apnMatches, CPIN_NOT_READY, CPIN_READY, parseContrdp, parseCpin, parseCsq } from "../sim7020/parse";
@@ -123,14 +123,14 @@ export function moduleUp(m: Link): void {
     }
     m.echoOff = 1;
   } else if (m.step === 2) {
-    if (ok && intField(ev.text, afterPrefix(ev.text, "+IPR:"), 0) > 0) m.n |= Bit.IPR_FIXED;
+    if (ok && field(ev.text, afterPrefix(ev.text, "+IPR:"), 0, Field.INT) > 0) m.n |= Bit.IPR_FIXED;
   } else if (m.step === 4) {
     // +CPSMS: <mode>,[...],"<T3412>","<T3324>": write only what differs (the module keeps it in flash).
     const i = afterPrefix(ev.text, "+CPSMS:");
-    const mode = ok && i >= 0 ? intField(ev.text, i, 0) : -1;
+    const mode = ok && i >= 0 ? field(ev.text, i, 0, Field.INT) : -1;
     if (mode < 0) {
       if (CFG.network.psm.enabled) m.n |= Bit.PSM_WRITE;
-    } else if (!CFG.network.psm.enabled ? mode !== 0 : mode !== 1 || textField(ev.text, i, 3) !== psmBits(CFG.network.psm.tauS, true) || textField(ev.text, i, 4) !== psmBits(CFG.network.psm.activeS, false)) m.n |= Bit.PSM_WRITE;
+    } else if (!CFG.network.psm.enabled ? mode !== 0 : mode !== 1 || field(ev.text, i, 3, Field.TEXT) !== psmBits(CFG.network.psm.tauS, true) || field(ev.text, i, 4, Field.TEXT) !== psmBits(CFG.network.psm.activeS, false)) m.n |= Bit.PSM_WRITE;
   } else if (!ok) m.log(LOG_WARN, "configure step refused: " + atResultText(ev.code, ev.err));
   m.step++;
   if (!scriptNext(m)) m.go(S_AWAIT_ATTACH, "configured", 0);
@@ -196,7 +196,7 @@ export function network(m: Link): void {
       return;
     case C.CGREG:
     case C.CEREG: {
-      const stat = ok ? intField(ev.text, afterPrefix(ev.text, ev.id === C.CGREG ? "+CGREG:" : "+CEREG:"), 1) : -1;
+      const stat = ok ? field(ev.text, afterPrefix(ev.text, ev.id === C.CGREG ? "+CGREG:" : "+CEREG:"), 1, Field.INT) : -1;
       if (stat === 1 || stat === 5) {
         m.log(LOG_INFO, "attached (" + (stat === 5 ? "roaming" : "home") + "), rssi " + m.info.rssi + " (" + (m.info.rssi <= 31 ? -113 + 2 * m.info.rssi : 0) + " dBm)");
         m.go(S_AWAIT_PDN, "attached", 0);
@@ -221,7 +221,7 @@ export function network(m: Link): void {
         return;
       }
       const i = afterPrefix(ev.text, ev.id === C.APN_READ ? "*MCGDEFCONT:" : "+MCGDEFCONT:");
-      const saved = ok && i >= 0 ? textField(ev.text, i, 1) || "" : "";
+      const saved = ok && i >= 0 ? field(ev.text, i, 1, Field.TEXT) || "" : "";
       if (saved !== "" && saved.toLowerCase() !== CFG.network.apn.toLowerCase()) m.go(S_APN_FIX, 'saved APN "' + saved + '" is not "' + CFG.network.apn + '"', 0);
       else m.setTimer(T_STATE, Up.ATTACH_POLL_SLOW_MS);
       return;

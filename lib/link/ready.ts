@@ -3,7 +3,7 @@
 // so a fault that survives registration backs off instead of looping. Queries that only feed the log
 // (IMEI, IMSI, operator) are asked here once per boot, after the first delivery.
 
-import { afterPrefix, intField, textField } from "../at/fields";
+import { afterPrefix, field, Field } from "../at/fields";
 import { AT_OK, atResultText } from "../at/result";
 import { OP_DEREG, OP_LWSTATUS, OP_PING, OP_PLAT, OP_PSM, OP_SEND, OP_UPDATE, REG_STATE_OBSERVED, SEND_OK } from "../aep/codes";
 import { Aep } from "../aep/ctm2m";
@@ -159,7 +159,7 @@ export function ready(m: Link): void {
       if (ok && parseCsq(ev.text) >= 0) m.info.rssi = parseCsq(ev.text);
       return;
     case C.REG_READ: {
-      const st = ok ? intField(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0) : -1;
+      const st = ok ? field(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0, Field.INT) : -1;
       if (st >= 0 && st !== REG_STATE_OBSERVED) act(m, Dp.REREGISTER, "session check: state " + st);
       return;
     }
@@ -173,7 +173,7 @@ export function ready(m: Link): void {
     case C.COPS: {
       // +COPS: <mode>,<format>,"<oper>",<AcT>; AcT 9 is NB-IoT.
       const i = afterPrefix(ev.text, "+COPS:");
-      if (ok && i >= 0) m.info.operator = textField(ev.text, i, 2) || "";
+      if (ok && i >= 0) m.info.operator = field(ev.text, i, 2, Field.TEXT) || "";
       m.log(LOG_INFO, "network: operator " + (m.info.operator || "?") + ", IMSI " + (m.info.imsi || "?") + ", rssi " + m.info.rssi);
       return;
     }

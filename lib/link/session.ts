@@ -3,7 +3,7 @@
 // tables (../shared/protocol.md, "AEP commands").
 
 import { REG_GUARD_BURST, REG_GUARD_EVERY_MS } from "./retry";
-import { afterPrefix, intField } from "../at/fields";
+import { afterPrefix, field, Field } from "../at/fields";
 import { AT_ERROR, AT_OK, atResultText } from "../at/result";
 import {
   AT_CTM2M_ERROR, CE_ALREADY_CONNECTED, CE_DISABLED, CE_NO_IMSI, CE_OTHER, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_SESSION_ACTIVE,
@@ -185,7 +185,7 @@ export function registration(m: Link): void {
   if (ev.type !== EV_AT) return;
   if (ev.id === 2) {
     // AT+CTM2MREG?: 0 none, 1 connecting, 2 connected, 3 connected and observed, 4 disconnecting.
-    const rs = ev.code === AT_OK ? intField(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0) : -1;
+    const rs = ev.code === AT_OK ? field(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0, Field.INT) : -1;
     if (rs === REG_STATE_OBSERVED) m.go(S_READY, st === S_AWAIT_OBSERVE ? "registered and observed" : "session already up", 0);
     else if (st === S_AWAIT_OBSERVE) {
       if (rs === REG_STATE_NONE) m.go(S_REGISTERING, "session gone before the observe", 0);

@@ -9,7 +9,7 @@
 // UART); a module in true PSM without PWRKEY is waited for (it wakes on its own TAU), never escalated.
 
 import { AT_OK, AT_TIMEOUT, atResultText } from "../at/result";
-import { afterPrefix, intField } from "../at/fields";
+import { afterPrefix, field, Field } from "../at/fields";
 import { AT_CTM2M_ERROR, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, CE_NOT_READY, CE_ODD_LENGTH, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_TOO_LONG, SEND_OK, SEND_RST, SEND_TIMEOUT } from "../aep/codes";
 import { Aep, ctm2mText } from "../aep/ctm2m";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
@@ -371,7 +371,7 @@ export class Uplink {
       return Dp.NONE;
     }
     if (ev.code === AT_OK) {
-      this.msgid = intField(ev.text, afterPrefix(ev.text, "+CTM2MSEND:"), 0);
+      this.msgid = field(ev.text, afterPrefix(ev.text, "+CTM2MSEND:"), 0, Field.INT);
       this.phase = Phase.CONFIRMING;
       if (this.msgid >= 0) {
         this.ids[this.idNext] = this.msgid;

@@ -2,7 +2,7 @@
 // It only parses and posts; it never sends a command (Nordic's rule), so a URC arriving mid-command can
 // never tangle the command flow. Unrecognised lines return false (the engine counts them unexpected).
 
-import { afterPrefix, intField } from "../at/fields";
+import { afterPrefix, field, Field } from "../at/fields";
 import { OP_CONN, OP_DEREG, OP_LWSTATUS, OP_OBSRV, OP_PING, OP_PLAT, OP_PSM, OP_REG, OP_SEND, OP_UPDATE } from "../aep/codes";
 import { parseCpin } from "../sim7020/parse";
 import { EV_CPIN, EV_DOWNLINK, EV_NOTICE, EV_POWER_DOWN, EV_PSM, EV_REBOOT, EV_UNDERVOLTAGE } from "./events";
@@ -19,7 +19,7 @@ export function urcLine(m: Link, line: string): boolean {
       const name = line.substring(i, e);
       const op = name === "send" ? OP_SEND : name === "reg" ? OP_REG : name === "obsrv" ? OP_OBSRV : name === "conn" ? OP_CONN : name === "update" ? OP_UPDATE : name === "dereg" ? OP_DEREG : name === "ping" ? OP_PING : name === "plat" ? OP_PLAT : name === "psm" ? OP_PSM : name === "lwstatus" ? OP_LWSTATUS : 0;
       if (op === 0) return false; // an operation this firmware does not know: not ours to guess
-      m.post(EV_NOTICE, op, intField(line, i, 1), 0, intField(line, i, 2), intField(line, i, 3), "");
+      m.post(EV_NOTICE, op, field(line, i, 1, Field.INT), 0, field(line, i, 2, Field.INT), field(line, i, 3, Field.INT), "");
       return true;
     }
     if (line.indexOf("+CTM2MRECV:") === 0) {
@@ -36,7 +36,7 @@ export function urcLine(m: Link, line: string): boolean {
     }
     if (line.indexOf("+CFUN:") === 0) {
       // +CFUN: 1 is printed at boot only (AT+CFUN=1 answers OK and +CPIN: READY).
-      if (intField(line, afterPrefix(line, "+CFUN:"), 0) === 1) m.post(EV_REBOOT, 0, 0, 0, -1, -1, line);
+      if (field(line, afterPrefix(line, "+CFUN:"), 0, Field.INT) === 1) m.post(EV_REBOOT, 0, 0, 0, -1, -1, line);
       return true;
     }
     return false;

@@ -1,8 +1,8 @@
 // Parsers for SIM7020 answers that more than one state needs, reading fields by index (at/fields.ts).
 // Each returns a number or a small value, with -1 / "" for "not in this line", never throwing on garbage.
-// One-field answers (+CGREG stat, +CGACT, +IPR ...) are read in place with intField where they are used.
+// One-field answers (+CGREG stat, +CGACT, +IPR ...) are read in place with field() where they are used.
 
-import { afterPrefix, intField, textField } from "../at/fields";
+import { afterPrefix, field, Field } from "../at/fields";
 
 export const CPIN_NOT_READY = 0;
 export const CPIN_READY = 1;
@@ -19,7 +19,7 @@ export function parseCpin(line: string): number {
 
 /** rssi from +CSQ: <rssi>,<ber> (0..31, 99 unknown), -1 when unreadable. */
 export function parseCsq(line: string): number {
-  const v = intField(line, afterPrefix(line, "+CSQ:"), 0);
+  const v = field(line, afterPrefix(line, "+CSQ:"), 0, Field.INT);
   return v >= 0 && (v <= 31 || v === 99) ? v : -1;
 }
 
@@ -38,7 +38,7 @@ export function parseContrdp(lines: string[]): string[] {
     else if (p < 0 && l.charCodeAt(0) >= 48 && l.charCodeAt(0) <= 57) body = l;
   }
   if (body === "") return ["", ""];
-  const addr = textField(body, 0, 3) || "";
+  const addr = field(body, 0, 3, Field.TEXT) || "";
   let ip = addr;
   let dots = 0;
   for (let i = 0; i < addr.length; i++) {
@@ -47,7 +47,7 @@ export function parseContrdp(lines: string[]): string[] {
       break;
     }
   }
-  return [textField(body, 0, 2) || "", ip];
+  return [field(body, 0, 2, Field.TEXT) || "", ip];
 }
 
 /** The network's APN may carry an operator suffix ("ctnb.mnc011.mcc460.gprs"): compare the head. */

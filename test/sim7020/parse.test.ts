@@ -2,14 +2,14 @@
 // lib/sim7020/parse.ts, the one-field answers the link reads in place with the field readers
 // (lib/link/bringup.ts, ready.ts: CGREG/CEREG stat, COPS, *MCGDEFCONT, CPSMS, IPR), and the PSM timers.
 import { describe, expect, it } from "vitest";
-import { afterPrefix, intField, textField } from "../../lib/at/fields";
+import { afterPrefix, field, Field } from "../../lib/at/fields";
 import * as P from "../../lib/sim7020/parse";
 import { psmBits, psmSeconds } from "../../lib/sim7020/psm";
 import { Net } from "../../lib/sim7020/rows";
 
 /** Field `n` of a `prefix` line as an integer, read the way the link reads it. */
-const intAfter = (line: string, prefix: string, n: number) => intField(line, afterPrefix(line, prefix), n);
-const textAfter = (line: string, prefix: string, n: number) => textField(line, afterPrefix(line, prefix), n);
+const intAfter = (line: string, prefix: string, n: number) => field(line, afterPrefix(line, prefix), n, Field.INT);
+const textAfter = (line: string, prefix: string, n: number) => field(line, afterPrefix(line, prefix), n, Field.TEXT);
 
 describe("field readers", () => {
   it("read integers and quoted text by index, respecting quotes", () => {
@@ -17,18 +17,18 @@ describe("field readers", () => {
     expect(afterPrefix(l, "+COPS:")).toBe(7);
     expect(afterPrefix("+COPS:0", "+COPS:")).toBe(6);
     expect(afterPrefix(l, "+CSQ:")).toBe(-1);
-    expect(intField(l, 7, 0)).toBe(0);
-    expect(textField(l, 7, 2)).toBe("CHN,CT");
-    expect(intField(l, 7, 3)).toBe(9);
-    expect(intField(l, 7, 4)).toBe(-1);
-    expect(textField(l, 7, 4)).toBeUndefined();
-    expect(intField("+X: 1a,2", 4, 0)).toBe(-1);
-    expect(intField("+X: 1234567890", 4, 0)).toBe(-1);
-    expect(intField("+X: 123456789", 4, 0)).toBe(123456789);
-    expect(intField("+X: -1", 4, 0)).toBe(-1);
-    expect(intField("+X: ,5", 4, 0)).toBe(-1);
-    expect(intField("+X:  7 , 8 ", 3, 1)).toBe(8);
-    expect(intField("+X: 1", -1, 0)).toBe(-1);
+    expect(field(l, 7, 0, Field.INT)).toBe(0);
+    expect(field(l, 7, 2, Field.TEXT)).toBe("CHN,CT");
+    expect(field(l, 7, 3, Field.INT)).toBe(9);
+    expect(field(l, 7, 4, Field.INT)).toBe(-1);
+    expect(field(l, 7, 4, Field.TEXT)).toBeUndefined();
+    expect(field("+X: 1a,2", 4, 0, Field.INT)).toBe(-1);
+    expect(field("+X: 1234567890", 4, 0, Field.INT)).toBe(-1);
+    expect(field("+X: 123456789", 4, 0, Field.INT)).toBe(123456789);
+    expect(field("+X: -1", 4, 0, Field.INT)).toBe(-1);
+    expect(field("+X: ,5", 4, 0, Field.INT)).toBe(-1);
+    expect(field("+X:  7 , 8 ", 3, 1, Field.INT)).toBe(8);
+    expect(field("+X: 1", -1, 0, Field.INT)).toBe(-1);
   });
 });
 

@@ -3,6 +3,7 @@
 // parameters. Route on the full prefix "+CTM2M:" (a prefix of nothing else the module prints:
 // "+CTM2MSEND:" and "+CTM2M ERROR:" differ at the 7th character).
 
+import { AT_CME_ERROR, AT_ERROR, AT_EXTRA_ERROR, AT_OK, AT_TIMEOUT } from "../at/result";
 import { afterPrefix, field, Field } from "../at/fields";
 import { CE_ALREADY_CONNECTED, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, CE_NOT_READY, CE_NO_IMSI, CE_ODD_LENGTH, CE_OTHER, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_SESSION_ACTIVE, CE_SESSION_FAILED, CE_TOO_LONG, REG_AUTH_REJECTED, REG_BAD_ENDPOINT, REG_NOT_SENT, REG_TIMEOUT, REG_UNSUPPORTED } from "./codes";
 
@@ -55,9 +56,16 @@ export function redact(text: string): string {
   return text;
 }
 
-/** Log text for a reg result (`reg` true) or a +CTM2M ERROR number. */
-export function ctm2mText(n: number, reg: boolean): string {
-  if (reg) {
+/** resultText()'s `code` for a +CTM2M: reg,<n> (or conn/obsrv) status rather than an AT result. */
+export const RESULT_REG = 16;
+
+/**
+ * For log lines: an AT result (AT_*, with the module's error number `n`: "ok", "cme 10", "timeout",
+ * and for +CTM2M ERROR the note's meaning), or with RESULT_REG a reg notice's status. One function for
+ * every code table: RAM on the device.
+ */
+export function resultText(code: number, n: number): string {
+  if (code === RESULT_REG) {
     if (n === REG_TIMEOUT) return "timeout";
     if (n === REG_NOT_SENT) return "not sent";
     if (n === REG_BAD_ENDPOINT) return "bad parameter or endpoint name unknown to the platform (is the IMEI registered on AEP?)";
@@ -65,6 +73,7 @@ export function ctm2mText(n: number, reg: boolean): string {
     if (n === REG_UNSUPPORTED) return "protocol not supported";
     return "code " + n;
   }
+  if (code !== AT_EXTRA_ERROR) return code === AT_OK ? "ok" : code === AT_ERROR ? "error" : code === AT_CME_ERROR ? "cme " + n : code === AT_TIMEOUT ? "timeout" : "cancelled";
   switch (n) {
     case CE_OTHER:
       return "other error or not initialised";

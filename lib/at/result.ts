@@ -19,8 +19,3 @@ export const AT_F_BARE = 1;
 export const AT_F_WAKE = 2;
 /** Row flag: a line with the expected prefix is itself the final result (AT+CPOWD=1 -> NORMAL POWER DOWN). */
 export const AT_F_PREFIX_FINAL = 4;
-
-/** "ctm2m 33", "timeout": for log lines. */
-export function atResultText(code: number, errNo: number): string {
-  return code === AT_OK ? "ok" : code === AT_ERROR ? "error" : code === AT_CME_ERROR ? "cme " + errNo : code === AT_EXTRA_ERROR ? "ctm2m " + errNo : code === AT_TIMEOUT ? "timeout" : "cancelled";
-}

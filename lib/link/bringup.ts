@@ -3,8 +3,9 @@
 // does not come), AwaitPdn (APN and IP); and ApnFix, the note's section 4.2 (a script). Queries that
 // only feed the log (IMEI, IMSI, operator) are not here: Ready asks them once, after the first delivery.
 
+import { resultText } from "../aep/ctm2m";
 import { afterPrefix, field, Field } from "../at/fields";
-import { AT_CME_ERROR, AT_ERROR, AT_OK, atResultText } from "../at/result";
+import { AT_CME_ERROR, AT_ERROR, AT_OK } from "../at/result";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { apnMatches, CPIN_NOT_READY, CPIN_READY, parseContrdp, parseCpin, parseCsq } from "../sim7020/parse";
 import { psmBits } from "../sim7020/psm";
@@ -118,7 +119,7 @@ export function moduleUp(m: Link): void {
   if (m.step === 0) {
     if (!ok) {
       m.cause("configure");
-      m.fail("configure: ATE0 " + atResultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
+      m.fail("configure: ATE0 " + resultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
       return;
     }
     m.echoOff = 1;
@@ -131,7 +132,7 @@ export function moduleUp(m: Link): void {
     if (mode < 0) {
       if (CFG.network.psm.enabled) m.n |= Bit.PSM_WRITE;
     } else if (!CFG.network.psm.enabled ? mode !== 0 : mode !== 1 || field(ev.text, i, 3, Field.TEXT) !== psmBits(CFG.network.psm.tauS, true) || field(ev.text, i, 4, Field.TEXT) !== psmBits(CFG.network.psm.activeS, false)) m.n |= Bit.PSM_WRITE;
-  } else if (!ok) m.log(LOG_WARN, "configure step refused: " + atResultText(ev.code, ev.err));
+  } else if (!ok) m.log(LOG_WARN, "configure step refused: " + resultText(ev.code, ev.err));
   m.step++;
   if (!scriptNext(m)) m.go(S_AWAIT_ATTACH, "configured", 0);
 }
@@ -296,9 +297,9 @@ export function apnFix(m: Link): void {
     if (ev.code === AT_ERROR && m.step === 1 && !m.apnPlus) {
       m.apnPlus = 1;
       m.n |= Bit.PLUS_RETRY;
-    } else if (ev.code !== AT_OK) m.log(LOG_ERROR, "the module refused the APN command: " + atResultText(ev.code, ev.err)); // the radio must come back on either way
+    } else if (ev.code !== AT_OK) m.log(LOG_ERROR, "the module refused the APN command: " + resultText(ev.code, ev.err)); // the radio must come back on either way
   } else if (ev.code !== AT_OK) {
-    m.fail("APN fix: " + (m.step === 0 ? "AT+CFUN=0 " : "AT+CFUN=1 ") + atResultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
+    m.fail("APN fix: " + (m.step === 0 ? "AT+CFUN=0 " : "AT+CFUN=1 ") + resultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
     return;
   }
   m.step++;

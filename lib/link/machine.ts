@@ -5,9 +5,9 @@
 // registration rate guard. What each state does is in power.ts, bringup.ts, session.ts and ready.ts.
 
 import { At, type AtOwner } from "../at/engine";
-import { AT_CANCELLED, atResultText } from "../at/result";
+import { AT_CANCELLED } from "../at/result";
 import { CTM2M_STRAY_OK_MS, OP_PSM } from "../aep/codes";
-import { Aep, redact } from "../aep/ctm2m";
+import { Aep, redact, resultText } from "../aep/ctm2m";
 import { LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pins, type Random, type Uart } from "../ports";
 import { CPIN_NOT_READY, CPIN_READY } from "../sim7020/parse";
 import {
@@ -418,7 +418,7 @@ export class Link implements AtOwner {
     const at = this.at;
     if (this.ports.log.level >= LOG_DEBUG) {
       for (let i = 0; i < at.lines; i++) this.log(LOG_DEBUG, "< " + redact(at.resp[i]));
-      this.log(LOG_DEBUG, "< " + atResultText(code, errNo));
+      this.log(LOG_DEBUG, "< " + resultText(code, errNo));
     }
     this.post(EV_AT, tag & 0xff, code, errNo, -1, -1, at.resp[0]);
   }

@@ -4,9 +4,9 @@
 // (IMEI, IMSI, operator) are asked here once per boot, after the first delivery.
 
 import { afterPrefix, field, Field } from "../at/fields";
-import { AT_OK, atResultText } from "../at/result";
+import { AT_OK } from "../at/result";
 import { OP_DEREG, OP_LWSTATUS, OP_PING, OP_PLAT, OP_PSM, OP_SEND, OP_UPDATE, REG_STATE_OBSERVED, SEND_OK } from "../aep/codes";
-import { Aep } from "../aep/ctm2m";
+import { Aep, resultText } from "../aep/ctm2m";
 import { LOG_INFO, LOG_WARN } from "../ports";
 import { digitsLine, parseCsq } from "../sim7020/parse";
 import { Net } from "../sim7020/rows";
@@ -149,11 +149,11 @@ export function ready(m: Link): void {
   switch (ev.id) {
     case UpCmd.SEND:
     case UpCmd.WAKE:
-      act(m, m.up.event(), "send refused: " + atResultText(ev.code, ev.err));
+      act(m, m.up.event(), "send refused: " + resultText(ev.code, ev.err));
       return;
     case C.UPDATE:
       if (ok) m.updateDone = 1;
-      else m.log(LOG_WARN, "binding mode update refused: " + atResultText(ev.code, ev.err));
+      else m.log(LOG_WARN, "binding mode update refused: " + resultText(ev.code, ev.err));
       return;
     case C.CSQ:
       if (ok && parseCsq(ev.text) >= 0) m.info.rssi = parseCsq(ev.text);

@@ -4,13 +4,13 @@
 
 import { REG_GUARD_BURST, REG_GUARD_EVERY_MS } from "./retry";
 import { afterPrefix, field, Field } from "../at/fields";
-import { AT_ERROR, AT_OK, atResultText } from "../at/result";
+import { AT_ERROR, AT_OK } from "../at/result";
 import {
   AT_CTM2M_ERROR, CE_ALREADY_CONNECTED, CE_DISABLED, CE_NO_IMSI, CE_OTHER, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_SESSION_ACTIVE,
   OP_CONN, OP_DEREG, OP_LWSTATUS, OP_OBSRV, OP_PLAT, OP_REG, REG_AUTH_REJECTED, REG_BAD_ENDPOINT, REG_OK,
   REG_STATE_CONNECTED, REG_STATE_CONNECTING, REG_STATE_DISCONNECTING, REG_STATE_NONE, REG_STATE_OBSERVED,
 } from "../aep/codes";
-import { Aep, ctm2mText, initMatches, initRow, redact } from "../aep/ctm2m";
+import { Aep, initMatches, initRow, redact, resultText, RESULT_REG } from "../aep/ctm2m";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { digitsLine } from "../sim7020/parse";
 import { Net } from "../sim7020/rows";
@@ -56,7 +56,7 @@ export function session(m: Link): void {
       if (ev.id === 1) {
         if (ev.code === AT_OK && initMatches(ev.text) && (m.opt & OPT_FORCE_INIT) === 0) m.go(S_REGISTERING, "AEP parameters already saved", 0);
         else {
-          m.log(LOG_INFO, 'writing AEP parameters (module has "' + (ev.code === AT_OK ? redact(ev.text) : atResultText(ev.code, ev.err)) + '")');
+          m.log(LOG_INFO, 'writing AEP parameters (module has "' + (ev.code === AT_OK ? redact(ev.text) : resultText(ev.code, ev.err)) + '")');
           m.send(initRow(), 2);
         }
       } else if (ev.code === AT_OK) m.go(S_REGISTERING, "AEP parameters written", 0);
@@ -64,11 +64,11 @@ export function session(m: Link): void {
         m.go(S_DEREGISTERING, "INIT refused while a session is up", S_AEP_INIT); // then init again
       } else if (ev.code === AT_CTM2M_ERROR && (ev.err === CE_PARAM_COUNT || ev.err === CE_PARAM_VALUE)) {
         m.cause("ctm2m" + ev.err);
-        m.log(LOG_ERROR, "the module refused the AEP parameters (" + ctm2mText(ev.err, false) + "): check aep.* in the configuration");
+        m.log(LOG_ERROR, "the module refused the AEP parameters (" + resultText(AT_CTM2M_ERROR, ev.err) + "): check aep.* in the configuration");
         m.fail("AEP init refused", true, -1, 0, FAIL_STEP);
       } else {
         m.cause(ev.code === AT_CTM2M_ERROR ? "ctm2m" + ev.err : "init");
-        m.fail("AEP init: " + atResultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
+        m.fail("AEP init: " + resultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
       }
       return;
 
@@ -78,7 +78,7 @@ export function session(m: Link): void {
       else if (t === EV_AT) {
         if (ev.code === AT_OK) m.setTimer(T_STATE, Session.DEREG_WAIT_MS);
         else if (ev.code === AT_CTM2M_ERROR && ev.err === CE_DISABLED) pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
-        else m.go(next, "nothing to deregister (" + atResultText(ev.code, ev.err) + ")", OPT_AFTER_DEREG);
+        else m.go(next, "nothing to deregister (" + resultText(ev.code, ev.err) + ")", OPT_AFTER_DEREG);
       } else if (t === EV_NOTICE && ev.id === OP_DEREG) m.go(next, "deregistered (dereg," + ev.code + ")", OPT_AFTER_DEREG);
       else if (t === EV_TIMER && ev.id === T_STATE) m.go(next, "no dereg notice", OPT_AFTER_DEREG);
       return;
@@ -122,7 +122,7 @@ export function session(m: Link): void {
 function regFailed(m: Link, n: number): void {
   m.stats.regFailures++;
   m.cause("reg" + n);
-  const why = "registration failed: reg," + n + " " + ctm2mText(n, true);
+  const why = "registration failed: reg," + n + " " + resultText(RESULT_REG, n);
   if (n === REG_AUTH_REJECTED || n === REG_BAD_ENDPOINT) {
     m.log(LOG_ERROR, why);
     // A changed PSK is only seen as reg,13: write INIT again, once in a row.
@@ -206,7 +206,7 @@ export function registration(m: Link): void {
     m.go(S_REGISTERING, "with the lifetime", 0);
   } else if (ev.code !== AT_CTM2M_ERROR) {
     m.cause("regcmd");
-    m.fail("AT+CTM2MREG: " + atResultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
+    m.fail("AT+CTM2MREG: " + resultText(ev.code, ev.err), false, -1, 0, FAIL_STEP);
   } else {
     const e = ev.err;
     m.cause("ctm2m" + e);
@@ -215,9 +215,9 @@ export function registration(m: Link): void {
     else if (e === CE_DISABLED) pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
     else if (e === CE_OTHER) m.fail("AT+CTM2MREG: error 1 (not initialised?)", false, S_AEP_INIT, OPT_FORCE_INIT, FAIL_STEP);
     else if (e === CE_PARAM_COUNT || e === CE_PARAM_VALUE) {
-      m.log(LOG_ERROR, "AT+CTM2MREG refused its parameters (" + ctm2mText(e, false) + ")");
-      m.fail("AT+CTM2MREG: " + ctm2mText(e, false), true, -1, 0, FAIL_STEP);
-    } else m.fail("AT+CTM2MREG: " + ctm2mText(e, false), false, -1, 0, FAIL_STEP);
+      m.log(LOG_ERROR, "AT+CTM2MREG refused its parameters (" + resultText(AT_CTM2M_ERROR, e) + ")");
+      m.fail("AT+CTM2MREG: " + resultText(AT_CTM2M_ERROR, e), true, -1, 0, FAIL_STEP);
+    } else m.fail("AT+CTM2MREG: " + resultText(AT_CTM2M_ERROR, e), false, -1, 0, FAIL_STEP);
   }
 }
 

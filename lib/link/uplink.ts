@@ -8,10 +8,10 @@
 // it is in PSM and PWRKEY is wired, else a bare AT (the first characters only wake an auto-sleeping
 // UART); a module in true PSM without PWRKEY is waited for (it wakes on its own TAU), never escalated.
 
-import { AT_OK, AT_TIMEOUT, atResultText } from "../at/result";
+import { AT_OK, AT_TIMEOUT } from "../at/result";
 import { afterPrefix, field, Field } from "../at/fields";
 import { AT_CTM2M_ERROR, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, CE_NOT_READY, CE_ODD_LENGTH, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_TOO_LONG, SEND_OK, SEND_RST, SEND_TIMEOUT } from "../aep/codes";
-import { Aep, ctm2mText } from "../aep/ctm2m";
+import { Aep, resultText } from "../aep/ctm2m";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { Net } from "../sim7020/rows";
 import { EV_NOTICE, EV_TIMER, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, T_CLEAR, T_DATA } from "./events";
@@ -392,7 +392,7 @@ export class Uplink {
     if (ev.code === AT_CTM2M_ERROR) {
       const e = ev.err;
       if (e === CE_HEX_DECODE || e === CE_TOO_LONG || e === CE_ODD_LENGTH || e === CE_PARAM_COUNT || e === CE_PARAM_VALUE) {
-        this.drop("module refused the frame: " + ctm2mText(e, false), false);
+        this.drop("module refused the frame: " + resultText(AT_CTM2M_ERROR, e), false);
         this.resume();
         return Dp.NONE;
       }
@@ -405,7 +405,7 @@ export class Uplink {
         return Dp.NONE;
       }
     }
-    m.log(LOG_WARN, "uplink #" + this.seq + " not accepted: " + atResultText(ev.code, ev.err) + "; retrying");
+    m.log(LOG_WARN, "uplink #" + this.seq + " not accepted: " + resultText(ev.code, ev.err) + "; retrying");
     return this.failed(false);
   }
 

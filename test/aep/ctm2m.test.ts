@@ -2,7 +2,7 @@
 // (lib/link/urc.ts) posts them, the INIT command and its read-back (initRow, initMatches), the PSK mask
 // (redact), the error texts, and the command rows of lib/aep/ctm2m.ts run through the real AT engine.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Aep, ctm2mText, initMatches, initRow, redact } from "../../lib/aep/ctm2m";
+import { Aep, initMatches, initRow, redact, RESULT_REG, resultText } from "../../lib/aep/ctm2m";
 import {
   CE_ALREADY_CONNECTED, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, CE_NOT_READY, CE_NO_IMSI, CE_ODD_LENGTH,
   CE_OTHER, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_SESSION_ACTIVE, CE_SESSION_FAILED, CE_TOO_LONG, CTM2M_STRAY_OK_MS,
@@ -10,7 +10,7 @@ import {
   REG_BAD_ENDPOINT, REG_NOT_SENT, REG_TIMEOUT, REG_UNSUPPORTED,
 } from "../../lib/aep/codes";
 import { At } from "../../lib/at/engine";
-import { AT_EXTRA_ERROR, AT_OK, AT_TIMEOUT } from "../../lib/at/result";
+import { AT_CANCELLED, AT_CME_ERROR, AT_ERROR, AT_EXTRA_ERROR, AT_OK, AT_TIMEOUT } from "../../lib/at/result";
 import { EV_DOWNLINK, EV_NOTICE } from "../../lib/link/events";
 import type { Link } from "../../lib/link/machine";
 import { urcLine } from "../../lib/link/urc";
@@ -141,20 +141,26 @@ describe("AEP parameters (initRow, initMatches, redact)", () => {
   });
 });
 
-describe("error and reg texts (ctm2mText)", () => {
+describe("result, error and reg texts (resultText)", () => {
   it("names every +CTM2M ERROR number of the note, and every reg result", () => {
     const ce = [CE_OTHER, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_NOT_CONNECTED, CE_DISABLED, CE_HEX_DECODE, CE_TOO_LONG, CE_NOT_READY, CE_NO_IMSI, CE_ODD_LENGTH, CE_SESSION_ACTIVE, CE_ALREADY_CONNECTED, CE_SESSION_FAILED, CE_FOTA];
     expect(ce).toEqual([1, 2, 3, 4, 7, 13, 14, 15, 16, 17, 32, 33, 34, 35]);
-    const texts = ce.map((n) => ctm2mText(n, false));
+    const texts = ce.map((n) => resultText(AT_EXTRA_ERROR, n));
     for (const t of texts) expect(t).not.toMatch(/^code /);
     expect(new Set(texts).size).toBe(ce.length);
-    expect(ctm2mText(CE_ALREADY_CONNECTED, false)).toBe("already connected");
-    expect(ctm2mText(CE_NOT_READY, false)).toContain("not observed");
-    expect(ctm2mText(99, false)).toBe("code 99");
-    for (const n of [REG_TIMEOUT, REG_NOT_SENT, REG_BAD_ENDPOINT, REG_AUTH_REJECTED, REG_UNSUPPORTED]) expect(ctm2mText(n, true)).not.toMatch(/^code /);
-    expect(ctm2mText(REG_AUTH_REJECTED, true)).toContain("authentication rejected");
-    expect(ctm2mText(REG_BAD_ENDPOINT, true)).toContain("IMEI");
-    expect(ctm2mText(7, true)).toBe("code 7");
+    expect(resultText(AT_EXTRA_ERROR, CE_ALREADY_CONNECTED)).toBe("already connected");
+    expect(resultText(AT_EXTRA_ERROR, CE_NOT_READY)).toContain("not observed");
+    expect(resultText(AT_EXTRA_ERROR, 99)).toBe("code 99");
+    for (const n of [REG_TIMEOUT, REG_NOT_SENT, REG_BAD_ENDPOINT, REG_AUTH_REJECTED, REG_UNSUPPORTED]) expect(resultText(RESULT_REG, n)).not.toMatch(/^code /);
+    expect(resultText(RESULT_REG, REG_AUTH_REJECTED)).toContain("authentication rejected");
+    expect(resultText(RESULT_REG, REG_BAD_ENDPOINT)).toContain("IMEI");
+    expect(resultText(RESULT_REG, 7)).toBe("code 7");
+  });
+
+  it("names the generic AT results for log lines", () => {
+    expect([AT_OK, AT_ERROR, AT_TIMEOUT, AT_CANCELLED].map((c) => resultText(c, 0))).toEqual(["ok", "error", "timeout", "cancelled"]);
+    expect(resultText(AT_CME_ERROR, 10)).toBe("cme 10");
+    expect(resultText(AT_EXTRA_ERROR, 33)).toBe("already connected");
   });
 });
 

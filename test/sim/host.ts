@@ -3,8 +3,9 @@
 // trouble a crude restart from the top. It is not the firmware's link machine; it only has to be
 // correct enough that each scenario's effect shows in the simulator's transcript and summary.
 
+import { resultText } from "../../lib/aep/ctm2m";
 import { AtEngine, AT_ENGINE_DEFAULTS, AT_F_BARE, AT_F_WAKE } from "../support/at-compat";
-import { AT_EXTRA_ERROR as AT_CTM2M_ERROR, AT_ERROR, AT_OK, AT_TIMEOUT, atResultText } from "../../lib/at/result";
+import { AT_EXTRA_ERROR as AT_CTM2M_ERROR, AT_ERROR, AT_OK, AT_TIMEOUT } from "../../lib/at/result";
 import type { Clock } from "../../lib/ports";
 import type { UartStub } from "../support/uart-stub";
 
@@ -109,7 +110,7 @@ export class ScriptedHost {
   }
 
   private fail(what: string, code: number, errNo: number): void {
-    this.restart(what + " " + atResultText(code, errNo));
+    this.restart(what + " " + resultText(code, errNo));
   }
 
   private sync(): void {

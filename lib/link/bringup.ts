@@ -40,49 +40,56 @@ const enum Bit {
 
 /**
  * The scripts, one row per step: Configure (echo off, the PSM notices and rate, PSM on or off as
- * configured) and ApnFix (CFUN=0, the APN in the manual's spelling or the note's, CFUN=1). "" skips a
- * step whose condition does not hold; "end" ends the script.
+ * configured) and ApnFix (CFUN=0, the APN in the manual's spelling or the note's, CFUN=1). Sends the row
+ * at step m.step, skipping steps whose condition does not hold (""); false once the script has ended.
+ * The rows and the stepping are one function: RAM on the device.
  */
-function scriptRow(m: Link): string {
-  if (m.state === S_APN_FIX) {
-    switch (m.step) {
-      case 0:
-        return Net.CFUN_OFF;
-      case 1:
-        return (m.apnPlus ? Net.APN_WRITE_PLUS : Net.APN_WRITE) + CFG.network.apn + '"';
-      case 2:
-        return (m.n & Bit.PLUS_RETRY) !== 0 ? Net.APN_WRITE_PLUS + CFG.network.apn + '"' : "";
-      case 3:
-        return Net.CFUN_ON;
-    }
-    return "end";
-  }
-  switch (m.step) {
-    case 0:
-      return Net.ECHO_OFF;
-    case 1:
-      return CFG.network.psm.enabled ? Net.PSM_NOTICES_ON : "";
-    case 2:
-      // A fixed rate makes the module print RDY at boot (reboot evidence) and is advised before PSM.
-      return CFG.network.psm.enabled ? Net.IPR_READ : "";
-    case 3:
-      return CFG.network.psm.enabled && (m.n & Bit.IPR_FIXED) === 0 ? Net.IPR_WRITE + CFG.modem.baud : "";
-    case 4:
-      return Net.CPSMS_READ;
-    case 5:
-      if ((m.n & Bit.PSM_WRITE) === 0) return "";
-      return CFG.network.psm.enabled ? Net.CPSMS_ON + psmBits(CFG.network.psm.tauS, true) + '","' + psmBits(CFG.network.psm.activeS, false) + '"' : Net.CPSMS_OFF;
-  }
-  return "end";
-}
-
-/** Send the script's row at step m.step, skipping empty ones; false when the script has ended. */
 function scriptNext(m: Link): boolean {
-  for (;;) {
-    const row = scriptRow(m);
-    if (row === "end") return false;
+  for (;; m.step++) {
+    let row = "";
+    if (m.state === S_APN_FIX) {
+      switch (m.step) {
+        case 0:
+          row = Net.CFUN_OFF;
+          break;
+        case 1:
+          row = (m.apnPlus ? Net.APN_WRITE_PLUS : Net.APN_WRITE) + CFG.network.apn + '"';
+          break;
+        case 2:
+          if ((m.n & Bit.PLUS_RETRY) !== 0) row = Net.APN_WRITE_PLUS + CFG.network.apn + '"';
+          break;
+        case 3:
+          row = Net.CFUN_ON;
+          break;
+        default:
+          return false;
+      }
+    } else {
+      switch (m.step) {
+        case 0:
+          row = Net.ECHO_OFF;
+          break;
+        case 1:
+          if (CFG.network.psm.enabled) row = Net.PSM_NOTICES_ON;
+          break;
+        case 2:
+          // A fixed rate makes the module print RDY at boot (reboot evidence) and is advised before PSM.
+          if (CFG.network.psm.enabled) row = Net.IPR_READ;
+          break;
+        case 3:
+          if (CFG.network.psm.enabled && (m.n & Bit.IPR_FIXED) === 0) row = Net.IPR_WRITE + CFG.modem.baud;
+          break;
+        case 4:
+          row = Net.CPSMS_READ;
+          break;
+        case 5:
+          if ((m.n & Bit.PSM_WRITE) !== 0) row = CFG.network.psm.enabled ? Net.CPSMS_ON + psmBits(CFG.network.psm.tauS, true) + '","' + psmBits(CFG.network.psm.activeS, false) + '"' : Net.CPSMS_OFF;
+          break;
+        default:
+          return false;
+      }
+    }
     if (row !== "") return m.send(row, 0);
-    m.step++;
   }
 }
 

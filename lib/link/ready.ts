@@ -12,8 +12,8 @@ import { digitsLine, parseCsq } from "../sim7020/parse";
 import { Net } from "../sim7020/rows";
 import { FAIL_RECOVERY, FAIL_STEP, EV_AT, EV_CPIN, EV_ENTER, EV_LEAVE, EV_NOTICE, EV_PSM, EV_TIMER, EV_UPLINK, T_DATA, T_STATE } from "./events";
 import type { Link } from "./machine";
-import { pause, Session } from "./session";
-import { S_DEREGISTERING, S_READY, S_REG_CHECK, S_REGISTERING, S_SYNC } from "./states";
+import { Session } from "./session";
+import { S_DEREGISTERING, S_PAUSED, S_READY, S_REG_CHECK, S_REGISTERING, S_SYNC } from "./states";
 import { Dp, UpCmd } from "./uplink";
 
 export const enum Ready {
@@ -38,7 +38,7 @@ const enum C {
  */
 function act(m: Link, dp: number, why: string): void {
   if (dp === Dp.NONE) return;
-  if (dp === Dp.PAUSE) return pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
+  if (dp === Dp.PAUSE) return m.go(S_PAUSED, "platform has disabled the device (error 7)", Session.PAUSE_DEFAULT_S);
   if (dp === Dp.MODULE_LOST) {
     m.cause("silent");
     return m.fail("module silent far longer than its TAU", false, S_SYNC, 0, FAIL_STEP);
@@ -119,9 +119,9 @@ export function ready(m: Link): void {
           // plat,<s>,<disableTimeoutS>,<0 begin|1 end>: a begin with a timeout pauses for that long (until
           // the end notice); plat,0 alone drops the session; plat,1 alone is a firmware push.
           if (ev.d2 === 1) return;
-          if (ev.d1 > 0) pause(m, ev.d1, "plat," + s + ": platform disables the device for " + ev.d1 + " s");
+          if (ev.d1 > 0) m.go(S_PAUSED, "plat," + s + ": platform disables the device for " + ev.d1 + " s", ev.d1);
           else if (s === 0) act(m, Dp.REREGISTER, "plat,0: platform disconnected");
-          else pause(m, Session.PAUSE_DEFAULT_S, "plat," + s + ": firmware download");
+          else m.go(S_PAUSED, "plat," + s + ": firmware download", Session.PAUSE_DEFAULT_S);
           return;
         case OP_PSM:
           m.up.resume(); // psm,0: the TAU timer woke the module (the dispatch cleared `asleep`)

@@ -34,12 +34,6 @@ export const enum Session {
   PROBE_AFTER_WAIT_MS = 60000,
 }
 
-/** Enter Paused for `seconds` (bounded), e.g. the platform's disable timeout. */
-export function pause(m: Link, seconds: number, why: string): void {
-  m.cause("paused");
-  m.go(S_PAUSED, why, Math.max(Session.PAUSE_MIN_S, Math.min(Session.PAUSE_MAX_S, seconds)));
-}
-
 // ---- AepInit, Deregistering, Paused, RetryWait -------------------------------------------------------
 // AepInit: read the saved parameters; write only what differs (the module saves them in flash).
 // Deregistering: AT+CTM2MDEREG and its notice; `opt` is the state to go to next.
@@ -77,7 +71,7 @@ export function session(m: Link): void {
       if (t === EV_ENTER) m.send(Aep.DEREG, 1);
       else if (t === EV_AT) {
         if (ev.code === AT_OK) m.setTimer(T_STATE, Session.DEREG_WAIT_MS);
-        else if (ev.code === AT_CTM2M_ERROR && ev.err === CE_DISABLED) pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
+        else if (ev.code === AT_CTM2M_ERROR && ev.err === CE_DISABLED) m.go(S_PAUSED, "platform has disabled the device (error 7)", Session.PAUSE_DEFAULT_S);
         else m.go(next, "nothing to deregister (" + resultText(ev.code, ev.err) + ")", OPT_AFTER_DEREG);
       } else if (t === EV_NOTICE && ev.id === OP_DEREG) m.go(next, "deregistered (dereg," + ev.code + ")", OPT_AFTER_DEREG);
       else if (t === EV_TIMER && ev.id === T_STATE) m.go(next, "no dereg notice", OPT_AFTER_DEREG);
@@ -86,6 +80,9 @@ export function session(m: Link): void {
 
     case S_PAUSED:
       if (t === EV_ENTER) {
+        // Entered with the platform's disable timeout in seconds (`opt`), bounded here.
+        m.cause("paused");
+        m.opt = Math.max(Session.PAUSE_MIN_S, Math.min(Session.PAUSE_MAX_S, m.opt));
         m.log(LOG_WARN, "platform paused the device: waiting up to " + m.opt + " s");
         m.setTimer(T_STATE, m.opt * 1000);
       } else if (t === EV_NOTICE && ev.id === OP_PLAT && ev.d2 === 1) m.go(S_REG_CHECK, "platform re-enabled the device", 0);
@@ -212,7 +209,7 @@ export function registration(m: Link): void {
     m.cause("ctm2m" + e);
     if (e === CE_ALREADY_CONNECTED) m.go(S_REG_CHECK, "already connected (error 33)", 0);
     else if (e === CE_NO_IMSI) m.go(S_AWAIT_SIM, "no IMSI (error 16)", 0);
-    else if (e === CE_DISABLED) pause(m, Session.PAUSE_DEFAULT_S, "platform has disabled the device (error 7)");
+    else if (e === CE_DISABLED) m.go(S_PAUSED, "platform has disabled the device (error 7)", Session.PAUSE_DEFAULT_S);
     else if (e === CE_OTHER) m.fail("AT+CTM2MREG: error 1 (not initialised?)", false, S_AEP_INIT, OPT_FORCE_INIT, FAIL_STEP);
     else if (e === CE_PARAM_COUNT || e === CE_PARAM_VALUE) {
       m.log(LOG_ERROR, "AT+CTM2MREG refused its parameters (" + resultText(AT_CTM2M_ERROR, e) + ")");

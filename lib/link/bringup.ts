@@ -7,7 +7,7 @@ import { resultText } from "../aep/ctm2m";
 import { afterPrefix, field, Field } from "../at/fields";
 import { AT_CME_ERROR, AT_ERROR, AT_OK } from "../at/result";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
-import { apnMatches, CPIN_NOT_READY, CPIN_READY, parseContrdp, parseCpin, parseCsq } from "../sim7020/parse";
+import { apnMatches, CPIN_NOT_READY, CPIN_READY, parseContrdp, parseValue } from "../sim7020/parse";
 import { psmBits } from "../sim7020/psm";
 import { Net } from "../sim7020/rows";
 import { FAIL_STEP, EV_AT, EV_CPIN, EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_AUX, T_STATE } from "./events";
@@ -200,7 +200,7 @@ export function network(m: Link): void {
   const ok = ev.code === AT_OK;
   switch (ev.id) {
     case C.CSQ:
-      if (ok && parseCsq(ev.text) >= 0) m.info.rssi = parseCsq(ev.text);
+      if (ok && parseValue(ev.text) >= 0) m.info.rssi = parseValue(ev.text);
       return;
     case C.CGREG:
     case C.CEREG: {
@@ -236,7 +236,7 @@ export function network(m: Link): void {
     }
     case C.CPIN: {
       // AwaitSim: AT+CPIN? until READY; no SIM is reported and retried slowly.
-      const v = ok ? parseCpin(ev.text) : -1;
+      const v = ok ? parseValue(ev.text) : -1;
       if (v === CPIN_READY) m.go(S_AWAIT_ATTACH, "SIM ready", 0);
       else if (ev.code === AT_CME_ERROR && ev.err === 10) {
         m.cause("cme10");

@@ -8,7 +8,7 @@ import { AT_OK } from "../at/result";
 import { OP_DEREG, OP_LWSTATUS, OP_PING, OP_PLAT, OP_PSM, OP_SEND, OP_UPDATE, REG_STATE_OBSERVED, SEND_OK } from "../aep/codes";
 import { Aep, resultText } from "../aep/ctm2m";
 import { LOG_INFO, LOG_WARN } from "../ports";
-import { digitsLine, parseCsq } from "../sim7020/parse";
+import { digitsLine, parseValue } from "../sim7020/parse";
 import { Net } from "../sim7020/rows";
 import { FAIL_RECOVERY, FAIL_STEP, EV_AT, EV_CPIN, EV_ENTER, EV_LEAVE, EV_NOTICE, EV_PSM, EV_TIMER, EV_UPLINK, T_DATA, T_STATE } from "./events";
 import type { Link } from "./machine";
@@ -156,7 +156,7 @@ export function ready(m: Link): void {
       else m.log(LOG_WARN, "binding mode update refused: " + resultText(ev.code, ev.err));
       return;
     case C.CSQ:
-      if (ok && parseCsq(ev.text) >= 0) m.info.rssi = parseCsq(ev.text);
+      if (ok && parseValue(ev.text) >= 0) m.info.rssi = parseValue(ev.text);
       return;
     case C.REG_READ: {
       const st = ok ? field(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0, Field.INT) : -1;

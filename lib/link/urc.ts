@@ -4,7 +4,7 @@
 
 import { afterPrefix, field, Field } from "../at/fields";
 import { OP_CONN, OP_DEREG, OP_LWSTATUS, OP_OBSRV, OP_PING, OP_PLAT, OP_PSM, OP_REG, OP_SEND, OP_UPDATE } from "../aep/codes";
-import { parseCpin } from "../sim7020/parse";
+import { parseValue } from "../sim7020/parse";
 import { EV_CPIN, EV_DOWNLINK, EV_NOTICE, EV_POWER_DOWN, EV_PSM, EV_REBOOT, EV_UNDERVOLTAGE } from "./events";
 import type { Link } from "./machine";
 
@@ -27,7 +27,7 @@ export function urcLine(m: Link, line: string): boolean {
       return true;
     }
     if (line.indexOf("+CPIN:") === 0) {
-      m.post(EV_CPIN, 0, parseCpin(line), 0, -1, -1, "");
+      m.post(EV_CPIN, 0, parseValue(line), 0, -1, -1, "");
       return true;
     }
     if (line.indexOf("+CPSMSTATUS:") === 0) {

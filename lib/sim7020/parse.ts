@@ -9,18 +9,20 @@ export const CPIN_READY = 1;
 /** SIM PIN, SIM PUK...: needs a human. */
 export const CPIN_OTHER = 2;
 
-/** +CPIN: READY -> 1, NOT READY -> 0, anything else (SIM PIN...) -> 2, not a CPIN line -> -1. */
-export function parseCpin(line: string): number {
-  const i = afterPrefix(line, "+CPIN:");
-  if (i < 0) return -1;
-  const v = line.substring(i);
-  return v === "READY" ? CPIN_READY : v === "NOT READY" ? CPIN_NOT_READY : CPIN_OTHER;
-}
-
-/** rssi from +CSQ: <rssi>,<ber> (0..31, 99 unknown), -1 when unreadable. */
-export function parseCsq(line: string): number {
-  const v = field(line, afterPrefix(line, "+CSQ:"), 0, Field.INT);
-  return v >= 0 && (v <= 31 || v === 99) ? v : -1;
+/**
+ * The value of a one-value answer, -1 when unreadable or another kind of line (one function for both
+ * kinds: RAM on the device):
+ * - `+CPIN: READY` -> CPIN_READY, `NOT READY` -> CPIN_NOT_READY, anything else (SIM PIN...) -> CPIN_OTHER;
+ * - `+CSQ: <rssi>,<ber>` -> rssi (0..31, 99 unknown).
+ */
+export function parseValue(line: string): number {
+  let i = afterPrefix(line, "+CPIN:");
+  if (i >= 0) {
+    const v = line.substring(i);
+    return v === "READY" ? CPIN_READY : v === "NOT READY" ? CPIN_NOT_READY : CPIN_OTHER;
+  }
+  i = field(line, afterPrefix(line, "+CSQ:"), 0, Field.INT);
+  return i >= 0 && (i <= 31 || i === 99) ? i : -1;
 }
 
 /**

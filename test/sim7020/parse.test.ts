@@ -34,28 +34,28 @@ describe("field readers", () => {
 
 describe("SIM7020 parsers", () => {
   it("CPIN", () => {
-    expect(P.parseCpin("+CPIN: READY")).toBe(P.CPIN_READY);
-    expect(P.parseCpin("+CPIN: NOT READY")).toBe(P.CPIN_NOT_READY);
-    expect(P.parseCpin("+CPIN: SIM PIN")).toBe(P.CPIN_OTHER);
-    expect(P.parseCpin("+CPIN: SIM PUK")).toBe(P.CPIN_OTHER);
-    expect(P.parseCpin("+CPIN:READY")).toBe(P.CPIN_READY);
-    expect(P.parseCpin("+CSQ: 1,1")).toBe(-1);
-    expect(P.parseCpin("")).toBe(-1);
+    expect(P.parseValue("+CPIN: READY")).toBe(P.CPIN_READY);
+    expect(P.parseValue("+CPIN: NOT READY")).toBe(P.CPIN_NOT_READY);
+    expect(P.parseValue("+CPIN: SIM PIN")).toBe(P.CPIN_OTHER);
+    expect(P.parseValue("+CPIN: SIM PUK")).toBe(P.CPIN_OTHER);
+    expect(P.parseValue("+CPIN:READY")).toBe(P.CPIN_READY);
+    expect(P.parseValue("+CGREG: 0,1")).toBe(-1);
+    expect(P.parseValue("")).toBe(-1);
   });
 
   it("CSQ with 99 as unknown and garbage refused", () => {
-    expect(P.parseCsq("+CSQ: 20,0")).toBe(20);
-    expect(P.parseCsq("+CSQ: 0,0")).toBe(0);
-    expect(P.parseCsq("+CSQ: 31,99")).toBe(31);
-    expect(P.parseCsq("+CSQ: 99,99")).toBe(99);
-    expect(P.parseCsq("+CSQ: 32,0")).toBe(-1);
-    expect(P.parseCsq("+CSQ: 45,0")).toBe(-1);
-    expect(P.parseCsq("+CSQ: 98,0")).toBe(-1);
-    expect(P.parseCsq("+CSQ: x,0")).toBe(-1);
-    expect(P.parseCsq("+CSQ: ,0")).toBe(-1);
-    expect(P.parseCsq("+CSQ:")).toBe(-1);
-    expect(P.parseCsq("+CPIN: READY")).toBe(-1);
-    expect(P.parseCsq("")).toBe(-1);
+    expect(P.parseValue("+CSQ: 20,0")).toBe(20);
+    expect(P.parseValue("+CSQ: 0,0")).toBe(0);
+    expect(P.parseValue("+CSQ: 31,99")).toBe(31);
+    expect(P.parseValue("+CSQ: 99,99")).toBe(99);
+    expect(P.parseValue("+CSQ: 32,0")).toBe(-1);
+    expect(P.parseValue("+CSQ: 45,0")).toBe(-1);
+    expect(P.parseValue("+CSQ: 98,0")).toBe(-1);
+    expect(P.parseValue("+CSQ: x,0")).toBe(-1);
+    expect(P.parseValue("+CSQ: ,0")).toBe(-1);
+    expect(P.parseValue("+CSQ:")).toBe(-1);
+    expect(P.parseValue("+CPIN: READY")).toBe(P.CPIN_READY); // the other kind, read as such
+    expect(P.parseValue("")).toBe(-1);
   });
 
   it("CGREG / CEREG stat, read as field 1 (as bringup reads it)", () => {

@@ -8,16 +8,28 @@ import { Device } from "../lib/device";
 import { LOG_ERROR, LOG_INFO, LOG_WARN, type Pins } from "../lib/ports";
 import { SampleApp } from "./app";
 import { RSP_COMMAND_ERROR } from "./ids";
-import { clock, makeLog, makePins, openUart } from "./ports";
+import { clock, log, makePins } from "./ports";
 import { appProfile } from "./profile";
 import { canDeepSleep, startSleepPolicy, Wake, wokeFromSleep } from "./sleep";
 
 function start(): void {
-  const log = makeLog();
   // Storage is the Store as it is (read, write, erase). Through global: a bare require() would make
   // esbuild try to bundle Espruino's built-in module.
   const store = (global as any).require("Storage");
-  const uart = openUart(feedModem);
+  // The module's Serial object itself is the Uart, set up from the configuration (pin names resolved).
+  const uart = (global as any)[CFG.modem.serial];
+  if (!uart || typeof uart.setup !== "function") throw new Error("modem.serial " + CFG.modem.serial + " does not exist on this board");
+  const opts: any = {};
+  const given = CFG.modem.serialOptions as any;
+  const keys = Object.keys(given);
+  for (let i = 0; i < keys.length; i++) {
+    // A pin name ("D16") becomes the pin object; anything else (a path on the Linux build) stays.
+    const v = given[keys[i]];
+    const pin = typeof v === "string" && keys[i] !== "path" && v.length >= 2 && v.length <= 4 && v.charCodeAt(0) >= 65 && v.charCodeAt(0) <= 90 && v.charCodeAt(1) >= 48 && v.charCodeAt(1) <= 57;
+    opts[keys[i]] = pin && (global as any)[v] !== undefined ? (global as any)[v] : v;
+  }
+  uart.setup(CFG.modem.baud, opts);
+  uart.on("data", feedModem);
   const temperature = typeof E.getTemperature === "function" ? E.getTemperature : undefined;
   const app = new SampleApp({ clock: clock, store: store, log: log, temperatureC: temperature, memory: process.memory }, CFG.app.reportIntervalS, CFG.log.memoryEveryReports);
   // The link only touches a pin the configuration wires (each use is guarded by CFG).

@@ -1,29 +1,11 @@
 // The ports on Espruino, as cheap as they can be: the native timer functions and Date.now as the Clock,
-// the module's Serial object itself as the Uart, PWRKEY/STATUS pins (functions only when wired), and
+// PWRKEY/STATUS pins (functions only when wired), and
 // a compact console log. Storage itself is the Store (main.ts). Only this folder touches Espruino globals.
 
-import type { Clock, Log, Pins, Uart } from "../lib/ports";
+import type { Clock, Log, Pins } from "../lib/ports";
 
 /** Espruino's setTimeout passes extra arguments to the callback, so the natives serve as they are. */
 export const clock: Clock = { now: Date.now, setTimeout: setTimeout, clearTimeout: clearTimeout } as unknown as Clock;
-
-/** The Serial object wired to the module, set up from the configuration (pin names resolved). */
-export function openUart(onData: (chunk: string) => void): Uart {
-  const serial = (global as any)[CFG.modem.serial];
-  if (!serial || typeof serial.setup !== "function") throw new Error("modem.serial " + CFG.modem.serial + " does not exist on this board");
-  const opts: any = {};
-  const given = CFG.modem.serialOptions as any;
-  const keys = Object.keys(given);
-  for (let i = 0; i < keys.length; i++) {
-    // A pin name ("D16") becomes the pin object; anything else (a path on the Linux build) stays.
-    const v = given[keys[i]];
-    const pin = typeof v === "string" && keys[i] !== "path" && v.length >= 2 && v.length <= 4 && v.charCodeAt(0) >= 65 && v.charCodeAt(0) <= 90 && v.charCodeAt(1) >= 48 && v.charCodeAt(1) <= 57;
-    opts[keys[i]] = pin && (global as any)[v] !== undefined ? (global as any)[v] : v;
-  }
-  serial.setup(CFG.modem.baud, opts);
-  serial.on("data", onData);
-  return serial as Uart;
-}
 
 /**
  * PWRKEY through an NPN transistor: a high GPIO pulls PWRKEY low (asserted). STATUS high = running;
@@ -43,15 +25,13 @@ export function makePins(): Pins {
   };
 }
 
-/** When the firmware started, for the log's seconds. */
-let bootMs = 0;
+/** When the firmware started (the bundle's top level runs at boot), for the log's seconds. */
+const bootMs = Date.now();
 
 /** "I 12.345 link: Sync -> Configure (AT answered)": level, seconds since boot, source, text. */
 function logWrite(lv: number, tag: string, text: string): void {
   if (lv <= CFG.log.level) console.log("EWID".charAt(lv) + " " + ((Date.now() - bootMs) / 1000).toFixed(3) + " " + tag + ": " + text);
 }
 
-export function makeLog(): Log {
-  bootMs = Date.now();
-  return { level: CFG.log.level, write: logWrite };
-}
+/** The Log port: an object, not a function that makes one (a function costs RAM on the device). */
+export const log: Log = { level: CFG.log.level, write: logWrite };

@@ -108,7 +108,7 @@ export class SampleApp implements DeviceListener {
       case LE_STATE:
         if (a === S_READY && b !== S_READY && this.outageReason === "") this.outageReason = text;
         if (b !== S_READY) return;
-        this.say("main", "memory at Ready", true);
+        this.say("memory at Ready", true);
         if (this.wasReady && this.outageReason !== "") code = AppEvent.RECOVERED;
         text = this.outageReason;
         this.wasReady = true;
@@ -116,14 +116,14 @@ export class SampleApp implements DeviceListener {
         break;
       case LE_DELIVERED:
         this.delivered++;
-        if (this.memoryEvery > 0 && this.delivered % this.memoryEvery === 0) this.say("main", "memory after " + this.delivered + " reports", true);
+        if (this.memoryEvery > 0 && this.delivered % this.memoryEvery === 0) this.say("memory after " + this.delivered + " reports", true);
         return;
       case LE_DROPPED:
         if (a === this.eventSeq) {
           // The platform (or the module) refuses link events: another would meet the same fate, and each
           // RST costs a session. Telemetry goes on; events stay off until the next boot.
           this.eventsOff = 1;
-          this.say("app", "link events off: uplink #" + a + " (an event) was dropped", false);
+          this.say("link events off: uplink #" + a + " (an event) was dropped", false);
           return;
         }
         code = AppEvent.DROPPED;
@@ -163,7 +163,7 @@ export class SampleApp implements DeviceListener {
           // Flash full: the interval holds until the next boot.
         }
         this.schedule();
-        this.say("app", "report interval set to " + this.intervalS + " s", false);
+        this.say("report interval set to " + this.intervalS + " s", false);
         return { result: RESULT_OK, intervalS: this.intervalS };
       case CMD_REPORT_NOW:
         this.stats.commands++;
@@ -174,7 +174,7 @@ export class SampleApp implements DeviceListener {
         const delayMs = Math.max(1, v.delayS as number) * 1000;
         // Give the response a head start: it is queued first and survives the reboot in the outbox anyway.
         this.env.clock.setTimeout(appTimer, delayMs, this, 1);
-        this.say("app", "module reboot in " + delayMs / 1000 + " s", false);
+        this.say("module reboot in " + delayMs / 1000 + " s", false);
         return { result: RESULT_OK };
       }
     }
@@ -207,11 +207,11 @@ export class SampleApp implements DeviceListener {
     this.timer = this.env.clock.setTimeout(appTimer, this.intervalS * 1000, this, 0);
   }
 
-  /** An info line; with `memory`, the JsVars figure follows the text. */
-  private say(tag: string, text: string, memory: boolean): void {
+  /** An info line from "app"; with `memory`, a "main" line with the JsVars figure after the text. */
+  private say(text: string, memory: boolean): void {
     if (this.env.log.level < LOG_INFO) return;
     const m = memory ? this.env.memory() : undefined;
-    this.env.log.write(LOG_INFO, tag, m === undefined ? text : text + ": " + (m.total > 0 ? m.usage + "/" + m.total + " JsVars used, " + m.free + " free" : "not measured in the sandbox"));
+    this.env.log.write(LOG_INFO, memory ? "main" : "app", m === undefined ? text : text + ": " + (m.total > 0 ? m.usage + "/" + m.total + " JsVars used, " + m.free + " free" : "not measured in the sandbox"));
   }
 }
 

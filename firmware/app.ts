@@ -11,6 +11,7 @@ import type { FieldValues, InputValues } from "../lib/aep/codec";
 import type { Device, DeviceListener } from "../lib/device";
 import { EV_STOP, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, LE_STATE } from "../lib/link/events";
 import { S_READY } from "../lib/link/states";
+import { Stat } from "../lib/link/stats";
 import { LOG_INFO, type Clock, type Log, type Store } from "../lib/ports";
 import { CMD_REBOOT_MODULE, CMD_REPORT_NOW, CMD_SET_INTERVAL, RESULT_OK, SVC_LINK_EVENT, SVC_TELEMETRY } from "./ids";
 
@@ -192,9 +193,9 @@ export class SampleApp implements DeviceListener {
       uptimeS: Math.floor((this.env.clock.now() - this.startMs) / 1000),
       rssi: info.rssi >= 0 && info.rssi <= 99 ? info.rssi : 99,
       temperatureC: t === t && t > -200 && t < 200 ? t : App.NO_TEMPERATURE,
-      registrations: st.registrations & 0x7fff,
-      recoveries: st.recoveries & 0x7fff,
-      moduleReboots: st.rebootsSeen & 0x7fff,
+      registrations: st[Stat.REGISTRATIONS] & 0x7fff,
+      recoveries: st[Stat.RECOVERIES] & 0x7fff,
+      moduleReboots: st[Stat.REBOOTS_SEEN] & 0x7fff,
     });
     if (seq < 0) this.stats.notQueued++;
     else this.stats.reports++;

@@ -5,6 +5,7 @@
 
 import type { At } from "../lib/at/engine";
 import { Device } from "../lib/device";
+import { Stat } from "../lib/link/stats";
 import { LOG_ERROR, LOG_INFO, LOG_WARN, type Pins } from "../lib/ports";
 import { SampleApp } from "./app";
 import { RSP_COMMAND_ERROR } from "./ids";
@@ -42,7 +43,7 @@ function start(): void {
   // downlink is such a burst (espruino.md). Builds after the fix carry a ".N" suffix (2v29.1 ...).
   const v = process.env.VERSION;
   if (process.env.BOARD === "ESP32" && v.length === 4 && v >= "2v26" && v <= "2v29") {
-    d.link.stats.badInterpreter++;
+    d.link.stats[Stat.BAD_INTERPRETER]++;
     log.write(LOG_ERROR, "main", "Espruino " + v + " on ESP32 loses UART bytes: flash a 2v29.1+ cutting-edge build or a release after 2v29");
   }
   const rssi = CFG.network.psm.enabled ? wokeFromSleep(d, log, store) : Wake.NOT_A_WAKE;

@@ -12,6 +12,7 @@ import { psmBits } from "../sim7020/psm";
 import { Net } from "../sim7020/rows";
 import { FAIL_STEP, EV_AT, EV_CPIN, EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_AUX, T_STATE } from "./events";
 import type { Link } from "./machine";
+import { Stat } from "./stats";
 import { S_AEP_INIT, S_APN_FIX, S_AWAIT_ATTACH, S_AWAIT_PDN, S_AWAIT_SIM, S_CONFIGURE, S_POWER_ON, S_SYNC } from "./states";
 
 const enum Up {
@@ -282,7 +283,7 @@ export function apnFix(m: Link): void {
   const ev = m.ev;
   if (ev.type === EV_ENTER) {
     m.apnFixes++;
-    m.stats.apnFixes++;
+    m.stats[Stat.APN_FIXES]++;
     m.log(LOG_WARN, 'setting APN "' + CFG.network.apn + '" (CFUN=0, APN, CFUN=1)');
     scriptNext(m);
     return;

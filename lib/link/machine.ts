@@ -16,7 +16,7 @@ import {
 } from "./events";
 import { POWER_CYCLE_AFTER, REG_GUARD_BURST, RESTART_AFTER } from "./retry";
 import { S_APN_FIX, S_AWAIT_SIM, S_BOOT_WAIT, S_CONFIGURE, S_DEREGISTERING, S_OFF, S_OFF_WAIT, S_PAUSED, S_POWER_OFF, S_POWER_ON, S_QUIET, S_READY, S_RESETTING, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stateName } from "./states";
-import type { LinkStats } from "./stats";
+import { Stat } from "./stats";
 import { urcLine } from "./urc";
 import { UpCmd, UpLimit, Uplink, type UplinkQueue } from "./uplink";
 import { Net } from "../sim7020/rows";
@@ -76,7 +76,12 @@ export type StateHandler = (m: Link) => void;
 export class Link implements AtOwner {
   readonly at: At;
   readonly ports: LinkPorts;
-  readonly stats: LinkStats;
+  /** Counters, indexed by Stat (stats.ts; linkStats() names them on the desktop). */
+  readonly stats: Int32Array;
+  /** The first error of the current outage, kept as the root cause ("reg13", "cme10"...). */
+  rootCause: string;
+  /** Failures by cause, e.g. { "reg13": 2, "ctm2m34": 1 }: bounded by the module's code tables. */
+  readonly byCode: { [code: string]: number };
   readonly info: LinkInfo;
   /** The Ready state's data path. */
   readonly up: Uplink;
@@ -149,12 +154,9 @@ export class Link implements AtOwner {
     this.owner = owner;
     this.downlinks = downlinks;
     this.handler = handler;
-    this.stats = {
-      events: 0, eventsDropped: 0, exceptions: 0, transitions: 0, failures: 0, readyCount: 0, registrations: 0,
-      regAttempts: 0, regFailures: 0, regGuardHeld: 0, recoveries: 0, rebootsSeen: 0, powerCycles: 0, apnFixes: 0,
-      supervisorFired: 0, wakeups: 0, setAside: 0, badInterpreter: 0, lastTimeToReadyMs: 0, worstTimeToReadyMs: 0,
-      rootCause: "", byCode: {},
-    };
+    this.stats = new Int32Array(Stat.COUNT);
+    this.rootCause = "";
+    this.byCode = {};
     this.info = { imei: "", imsi: "", rssi: 99, operator: "", apn: "", ip: "", asleep: false };
     this.at = new At(ports.uart, ports.clock, this, urcLine, Aep.FINAL, CTM2M_STRAY_OK_MS);
     this.up = new Uplink(queue, this);
@@ -202,7 +204,7 @@ export class Link implements AtOwner {
       // Only an uplink queued by the application (or a command's response) comes from inside a handler.
       if (type === EV_UPLINK) this.uplinkPending = 1;
       else {
-        this.stats.eventsDropped++;
+        this.stats[Stat.EVENTS_DROPPED]++;
         this.log(LOG_ERROR, "event " + type + " posted while handling one: dropped");
       }
       return;
@@ -230,7 +232,7 @@ export class Link implements AtOwner {
   private dispatch(): void {
     const ev = this.ev;
     const st = this.state;
-    this.stats.events++;
+    this.stats[Stat.EVENTS]++;
     try {
       switch (ev.type) {
         case EV_TIMER:
@@ -243,7 +245,7 @@ export class Link implements AtOwner {
               this.setTimer(T_SUPERVISOR, CFG.modem.readyTimeoutS * 1000);
               return;
             }
-            this.stats.supervisorFired++;
+            this.stats[Stat.SUPERVISOR_FIRED]++;
             this.bestStage = 0;
             const why = "no progress to Ready in " + CFG.modem.readyTimeoutS + " s";
             if (++this.supervisorLevel === 1) this.go(S_SYNC, why + "; restarting bring-up", 0);
@@ -258,12 +260,12 @@ export class Link implements AtOwner {
         case EV_PSM:
           // Set here, before any state sees it: a send right after ENTER PSM must know the module sleeps.
           this.info.asleep = ev.code === 1;
-          if (ev.code !== 1) this.stats.wakeups++;
+          if (ev.code !== 1) this.stats[Stat.WAKEUPS]++;
           break;
         case EV_NOTICE:
           if (ev.id === OP_PSM) {
             this.info.asleep = false; // psm,0: the TAU timer woke it
-            this.stats.wakeups++;
+            this.stats[Stat.WAKEUPS]++;
           }
           break;
         case EV_CPIN:
@@ -277,7 +279,7 @@ export class Link implements AtOwner {
           if (this.info.asleep) {
             // After a PWRKEY wake from PSM the module prints +CPIN: READY before EXIT PSM: not a reboot.
             this.info.asleep = false;
-            this.stats.wakeups++;
+            this.stats[Stat.WAKEUPS]++;
             break;
           }
           // Otherwise it is reboot evidence, handled as such.
@@ -294,7 +296,7 @@ export class Link implements AtOwner {
           this.lastRebootMs = now;
           if (repeat || st <= S_QUIET || st === S_SYNC) this.log(LOG_INFO, "boot line: " + ev.text);
           else {
-            this.stats.rebootsSeen++;
+            this.stats[Stat.REBOOTS_SEEN]++;
             this.echoOff = 0;
             this.info.asleep = false;
             this.at.reset(0);
@@ -304,7 +306,7 @@ export class Link implements AtOwner {
         }
         case EV_POWER_DOWN:
           if (st === S_SHUTDOWN || st === S_POWER_OFF || st === S_OFF_WAIT || st === S_OFF) break;
-          this.stats.rebootsSeen++;
+          this.stats[Stat.REBOOTS_SEEN]++;
           this.forget(FORGET_MODULE);
           this.offAtMs = this.now();
           this.log(LOG_ERROR, "module powered down: " + ev.text);
@@ -335,7 +337,7 @@ export class Link implements AtOwner {
       this.handler(this);
     } catch (e) {
       // Nothing the module or the platform sends may stop the machine: log, count, and start over.
-      this.stats.exceptions++;
+      this.stats[Stat.EXCEPTIONS]++;
       this.log(LOG_ERROR, "exception in " + stateName(this.state) + " on event " + ev.type + ": " + (e && (e as Error).message ? (e as Error).message : String(e)));
       this.fail("internal error", false, -1, 0, FAIL_STEP);
     }
@@ -361,7 +363,7 @@ export class Link implements AtOwner {
     this.step = 0;
     this.n = 0;
     this.t0 = this.now();
-    this.stats.transitions++;
+    this.stats[Stat.TRANSITIONS]++;
     this.log(next === S_RETRY_WAIT || from === S_READY ? LOG_WARN : LOG_INFO, stateName(from) + " -> " + stateName(next) + " (" + reason + ")");
     if (from === S_READY) this.downSinceMs = this.t0;
     // The supervisor watches progress towards Ready; the platform or a slow cause decides how long
@@ -446,7 +448,7 @@ export class Link implements AtOwner {
       const st = this.state === S_RETRY_WAIT ? this.retryTarget : this.state;
       this.stepFailures = st === this.failState ? this.stepFailures + 1 : 1;
       this.failState = st;
-      this.stats.failures++;
+      this.stats[Stat.FAILURES]++;
       if (target < 0) next = st;
       // Escalation by failures of the same step in a row: 3 restart bring-up, 6 (and every 3 more)
       // power-cycle the module.
@@ -480,9 +482,9 @@ export class Link implements AtOwner {
 
   /** Count a failure cause; only short codes from the module's tables reach here, so keys stay few. */
   cause(code: string): void {
-    const b = this.stats.byCode;
+    const b = this.byCode;
     b[code] = (b[code] || 0) + 1;
-    if (this.stats.rootCause === "") this.stats.rootCause = code;
+    if (this.rootCause === "") this.rootCause = code;
   }
 
   /**

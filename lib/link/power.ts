@@ -6,6 +6,7 @@ import { Net } from "../sim7020/rows";
 import { LOG_WARN } from "../ports";
 import { FORGET_MODULE, EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_STATE } from "./events";
 import type { Link } from "./machine";
+import { Stat } from "./stats";
 import { S_BOOT_WAIT, S_OFF_WAIT, S_POWER_OFF, S_POWER_ON, S_QUIET, S_RESETTING, S_SYNC } from "./states";
 
 /** PWRKEY pulse lengths and waits from the hardware design guide. */
@@ -38,7 +39,7 @@ export function power(m: Link): void {
       // Nothing to pull: ask the module to reset itself. It may still owe an answer to the command in
       // flight: the engine holds AT+CRESET until then. Answered or not, the wait decides.
       if (enter) {
-        m.stats.powerCycles++;
+        m.stats[Stat.POWER_CYCLES]++;
         m.log(LOG_WARN, "no PWRKEY wired: resetting with AT+CRESET");
         m.echoOff = 0;
         m.send(Net.CRESET, 1);
@@ -51,7 +52,7 @@ export function power(m: Link): void {
 
     case S_POWER_OFF:
       if (enter) {
-        m.stats.powerCycles++;
+        m.stats[Stat.POWER_CYCLES]++;
         m.forget(FORGET_MODULE); // PWRKEY will switch it off: nothing in flight will be answered
         if (CFG.modem.statusPin !== null && pins.status() === 0) {
           m.offAtMs = m.now();

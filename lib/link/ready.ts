@@ -12,6 +12,7 @@ import { digitsLine, parseValue } from "../sim7020/parse";
 import { Net } from "../sim7020/rows";
 import { FAIL_RECOVERY, FAIL_STEP, EV_AT, EV_CPIN, EV_ENTER, EV_LEAVE, EV_NOTICE, EV_PSM, EV_TIMER, EV_UPLINK, T_DATA, T_STATE } from "./events";
 import type { Link } from "./machine";
+import { Stat } from "./stats";
 import { Session } from "./session";
 import { S_DEREGISTERING, S_PAUSED, S_READY, S_REG_CHECK, S_REGISTERING, S_SYNC } from "./states";
 import { Dp, UpCmd } from "./uplink";
@@ -46,7 +47,7 @@ function act(m: Link, dp: number, why: string): void {
   // REREGISTER, CHECK_SESSION: ask the module (RegCheck); RESTART_SESSION: DEREG first, then REG.
   const next = dp === Dp.RESTART_SESSION ? S_DEREGISTERING : S_REG_CHECK;
   const opt = dp === Dp.RESTART_SESSION ? S_REGISTERING : 0;
-  m.stats.recoveries++;
+  m.stats[Stat.RECOVERIES]++;
   const sp = why.indexOf(" ");
   m.cause(sp > 0 ? why.substring(0, sp) : why);
   if (m.failures === 0) {
@@ -62,15 +63,16 @@ export function ready(m: Link): void {
       // Ready reached: measure the outage, reset the bring-up streaks and the supervisor (not the
       // backoff: only a delivery resets that).
       const st = m.stats;
-      st.readyCount++;
-      st.lastTimeToReadyMs = m.now() - m.downSinceMs;
-      if (st.lastTimeToReadyMs > st.worstTimeToReadyMs) st.worstTimeToReadyMs = st.lastTimeToReadyMs;
+      st[Stat.READY_COUNT]++;
+      // Int32: an outage past 24.8 days reads as that (the counter must not wrap negative).
+      st[Stat.LAST_TIME_TO_READY_MS] = Math.min(0x7fffffff, m.now() - m.downSinceMs);
+      if (st[Stat.LAST_TIME_TO_READY_MS] > st[Stat.WORST_TIME_TO_READY_MS]) st[Stat.WORST_TIME_TO_READY_MS] = st[Stat.LAST_TIME_TO_READY_MS];
       m.failState = -1;
       m.stepFailures = 0;
       m.apnFixes = 0;
       m.blindPulseTried = 0;
       m.supervisorLevel = 0;
-      m.log(LOG_INFO, "READY in " + Math.round(m.stats.lastTimeToReadyMs / 1000) + " s" + (m.info.imei ? ": IMEI " + m.info.imei : "") + ", rssi " + m.info.rssi + (m.info.operator ? ", operator " + m.info.operator : ""));
+      m.log(LOG_INFO, "READY in " + Math.round(m.stats[Stat.LAST_TIME_TO_READY_MS] / 1000) + " s" + (m.info.imei ? ": IMEI " + m.info.imei : "") + ", rssi " + m.info.rssi + (m.info.operator ? ", operator " + m.info.operator : ""));
       if (CFG.aep.bindingMode >= 0 && !m.updateDone) m.send(Aep.UPDATE + CFG.aep.bindingMode, C.UPDATE);
       // Always armed, so the watchdog sees a live timer; with power saving it only re-arms (a query
       // would wake the module for nothing).

@@ -16,6 +16,7 @@ import { digitsLine } from "../sim7020/parse";
 import { Net } from "../sim7020/rows";
 import { FAIL_STEP, FORGET_MODULE, EV_AT, EV_ENTER, EV_NOTICE, EV_TIMER, OPT_AFTER_DEREG, OPT_FORCE_INIT, OPT_FORCE_PULSE, OPT_REBOOT, T_CLEAR, T_STATE } from "./events";
 import type { Link } from "./machine";
+import { Stat } from "./stats";
 import { Power } from "./power";
 import { S_AEP_INIT, S_AWAIT_OBSERVE, S_AWAIT_SIM, S_DEREGISTERING, S_OFF, S_PAUSED, S_POWER_ON, S_READY, S_REG_CHECK, S_REGISTERING, S_SYNC } from "./states";
 
@@ -117,7 +118,7 @@ export function session(m: Link): void {
 // reg,0 may even precede the REG's OK. ---------------------------------------------------------------
 
 function regFailed(m: Link, n: number): void {
-  m.stats.regFailures++;
+  m.stats[Stat.REG_FAILURES]++;
   m.cause("reg" + n);
   const why = "registration failed: reg," + n + " " + resultText(RESULT_REG, n);
   if (n === REG_AUTH_REJECTED || n === REG_BAD_ENDPOINT) {
@@ -136,7 +137,7 @@ export function registration(m: Link): void {
     if (ev.id === OP_REG && st !== S_AWAIT_OBSERVE) {
       if (s !== REG_OK) regFailed(m, s);
       else {
-        m.stats.registrations++;
+        m.stats[Stat.REGISTRATIONS]++;
         m.updateDone = 0;
         m.go(S_AWAIT_OBSERVE, "registered (reg,0)", 0);
       }
@@ -165,14 +166,14 @@ export function registration(m: Link): void {
       if (waitMs === 0) {
         if (m.regTokens === REG_GUARD_BURST) m.regRefillMs = now; // a full bucket earns from now on
         m.regTokens--;
-        m.stats.regAttempts++;
+        m.stats[Stat.REG_ATTEMPTS]++;
       }
       if (waitMs > 0) {
         // Every registration is signalling on a shared cell: never more than the guard allows an hour.
         // Jittered by up to half a refill: a fleet that lost the platform together must not come back
         // together on the same refill tick.
         waitMs += Math.floor(m.ports.random() * (REG_GUARD_EVERY_MS / 2));
-        m.stats.regGuardHeld++;
+        m.stats[Stat.REG_GUARD_HELD]++;
         m.fail("registration guard: the hour's registrations are used; next in " + Math.ceil(waitMs / 1000) + " s", true, S_REGISTERING, 0, waitMs);
       } else m.send(m.regWithLifetime ? Aep.REG_LIFETIME + CFG.aep.lifetimeS : Aep.REG, 1);
     } else if (st === S_AWAIT_OBSERVE && ev.type === EV_ENTER) m.setTimer(T_STATE, Session.OBSRV_FIRST_POLL_MS);

@@ -16,6 +16,7 @@ import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { Net } from "../sim7020/rows";
 import { EV_NOTICE, EV_TIMER, LE_DELIVERED, LE_DROPPED, LE_REQUEUED, T_CLEAR, T_DATA } from "./events";
 import type { Link } from "./machine";
+import { Stat } from "./stats";
 
 /** The outbox as the sender sees it (lib/outbox). */
 export interface UplinkEntry {
@@ -107,19 +108,6 @@ export const enum UpLimit {
   EARLY = 2,
 }
 
-export interface UplinkStats {
-  sends: number;
-  delivered: number;
-  retries: number;
-  confirmTimeouts: number;
-  dropped: number;
-  setAside: number;
-  unknownConfirms: number;
-  lateConfirms: number;
-  earlyConfirms: number;
-  wakePulses: number;
-}
-
 export class Uplink {
   private q: UplinkQueue;
   phase: number;
@@ -152,7 +140,6 @@ export class Uplink {
   private restarts: number;
   /** When the wait for the module's own wake began. */
   private asleepSinceMs: number;
-  stats: UplinkStats;
 
   /** The link whose Ready state this is the data path of (kept, not passed: a parameter per method costs RAM). */
   private m: Link;
@@ -177,7 +164,6 @@ export class Uplink {
     this.failStreak = 0;
     this.restarts = 0;
     this.asleepSinceMs = -1;
-    this.stats = { sends: 0, delivered: 0, retries: 0, confirmTimeouts: 0, dropped: 0, setAside: 0, unknownConfirms: 0, lateConfirms: 0, earlyConfirms: 0, wakePulses: 0 };
   }
 
   /** Something waits to be sent or confirmed. */
@@ -220,7 +206,7 @@ export class Uplink {
       if (m.info.asleep && CFG.modem.pwrkeyPin !== null) {
         // True PSM: the UART is dead; only PWRKEY (or the TAU timer) wakes the module.
         this.phase = Phase.PULSING;
-        this.stats.wakePulses++;
+        this.m.stats[Stat.UP_WAKE_PULSES]++;
         m.ports.pins.pwrkey(true);
         m.setTimer(T_DATA, UpLimit.WAKE_PULSE_MS);
         return;
@@ -237,8 +223,8 @@ export class Uplink {
     }
     this.phase = Phase.SENDING;
     this.msgid = -1;
-    this.stats.sends++;
-    if (this.tries > 0) this.stats.retries++;
+    this.m.stats[Stat.UP_SENDS]++;
+    if (this.tries > 0) this.m.stats[Stat.UP_RETRIES]++;
     this.tries++;
     this.q.noteTry(this.seq);
     m.send(Aep.SEND + e.hex + "," + e.mode, UpCmd.SEND);
@@ -271,7 +257,7 @@ export class Uplink {
       const status = m.ev.code;
       const msgid = m.ev.d1;
       if (msgid < 0) {
-        this.stats.unknownConfirms++;
+        this.m.stats[Stat.UP_UNKNOWN_CONFIRMS]++;
         return Dp.NONE;
       }
       if (this.phase === Phase.CONFIRMING && msgid === this.msgid) return this.confirmed(status, msgid, false);
@@ -287,7 +273,7 @@ export class Uplink {
         this.earlyNext = (this.earlyNext + 1) % UpLimit.EARLY;
         return Dp.NONE;
       }
-      this.stats.unknownConfirms++;
+      this.m.stats[Stat.UP_UNKNOWN_CONFIRMS]++;
       return Dp.NONE;
     }
     if (ev.type === EV_TIMER) {
@@ -302,7 +288,7 @@ export class Uplink {
           m.send(Net.AT, UpCmd.WAKE);
           return Dp.NONE;
         case Phase.CONFIRMING:
-          this.stats.confirmTimeouts++;
+          this.m.stats[Stat.UP_CONFIRM_TIMEOUTS]++;
           m.log(LOG_WARN, "uplink #" + this.seq + ": no confirmation for msgid " + this.msgid + "; sending again");
           this.phase = Phase.IDLE;
           if (++this.failStreak >= UpLimit.FAILS_BEFORE_SESSION_RESTART) {
@@ -380,7 +366,7 @@ export class Uplink {
         for (let i = 0; i < UpLimit.EARLY * 2; i += 2) {
           if (this.early[i] === this.msgid) {
             this.early[i] = -1;
-            this.stats.earlyConfirms++;
+            this.m.stats[Stat.UP_EARLY_CONFIRMS]++;
             return this.confirmed(this.early[i + 1], this.msgid, false);
           }
         }
@@ -414,9 +400,9 @@ export class Uplink {
     const seq = this.seq;
     if (status === SEND_OK) {
       this.q.remove(seq);
-      this.stats.delivered++;
+      this.m.stats[Stat.UP_DELIVERED]++;
       if (seq !== this.asideSeq) this.asideProven = 1;
-      if (late) this.stats.lateConfirms++;
+      if (late) this.m.stats[Stat.UP_LATE_CONFIRMS]++;
       this.failStreak = 0;
       this.restarts = 0;
       this.seq = -1;
@@ -424,7 +410,7 @@ export class Uplink {
       // Something was delivered: whatever failed before is over, the backoff starts from the bottom again.
       m.failures = 0;
       m.longFailures = 0;
-      m.stats.rootCause = "";
+      m.rootCause = "";
       m.owner.linkEvent(LE_DELIVERED, seq, 0, "");
       if (this.phase === Phase.SENDING) {
         // A resend of this frame is in flight: its answer ends it (its own confirmation is unknown).
@@ -486,9 +472,9 @@ export class Uplink {
     m.log(LOG_ERROR, "uplink #" + seq + (setAside ? " set aside: " : " dropped: ") + why);
     this.q.remove(seq);
     if (setAside) {
-      this.stats.setAside++;
-      m.stats.setAside++;
-    } else this.stats.dropped++;
+      this.m.stats[Stat.UP_SET_ASIDE]++;
+      m.stats[Stat.SET_ASIDE]++;
+    } else this.m.stats[Stat.UP_DROPPED]++;
     this.seq = -1;
     m.owner.linkEvent(LE_DROPPED, seq, 0, why);
   }

@@ -18,6 +18,7 @@ import { Sim7020, attachToStub, type TranscriptEntry } from "../sim/sim7020";
 import { FakeClock } from "../support/fake-clock";
 import { MemoryStore } from "../support/memory-store";
 import { UartStub } from "../support/uart-stub";
+import { linkStats, uplinkStats } from "../../lib/link/stats";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -167,7 +168,7 @@ export function psmModels(seed: number): PsmModelFigures[] {
     const d0 = r.delivered.length;
     r.clock.advance(3 * HOUR);
     const n = r.delivered.length - d0;
-    return { model, reports: n, atPerReport: (atCount(r.uart) - at0) / n, wakePulses: r.device.link.up.stats.wakePulses };
+    return { model, reports: n, atPerReport: (atCount(r.uart) - at0) / n, wakePulses: uplinkStats(r.device.link).wakePulses };
   });
 }
 
@@ -221,7 +222,7 @@ export function scenarioFigures(seed: number): ScenarioFigures[] {
     r.clock.advance(2 * HOUR);
     r.stopReports();
     const t = r.clock.runUntil(() => r.isReady() && r.device.outbox.size() === 0 && !r.device.link.up.busy(), 2 * HOUR);
-    const s = r.device.link.stats;
+    const s = linkStats(r.device.link);
     return { name: sc.name, atCommands: atCount(r.uart), confirmed: r.delivered.length, readyCount: s.readyCount, recoveries: s.recoveries, worstTimeToReadyMs: s.worstTimeToReadyMs, drainedMs: t };
   });
 }

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { startDesktopRun, type DesktopRun } from "../sandbox/desktop-run";
 import { buildTestBundle, type TestBundle } from "./bundle";
+import { Stat } from "../../lib/link/stats";
 
 let bundle: TestBundle;
 beforeAll(async () => {
@@ -19,10 +20,10 @@ function boot(version: string, esp32: boolean): DesktopRun {
 }
 
 const guardLines = (r: DesktopRun) => r.logs.filter((l) => /^E .*Espruino 2v2\d on ESP32 loses UART bytes: flash a 2v29\.1\+/.test(l.line));
-/** link.stats.badInterpreter, read inside the running bundle through the build's map of mangled names. */
+/** The link's badInterpreter counter (stats[Stat.BAD_INTERPRETER]), read inside the running bundle through the build's map of mangled names. */
 function counted(r: DesktopRun): number {
   const n = (k: string) => bundle.names[k] ?? k;
-  return r.sandbox.evaluate("global.__device." + n("link") + "." + n("stats") + "." + n("badInterpreter")) as number;
+  return r.sandbox.evaluate("global.__device." + n("link") + "." + n("stats") + "[" + Stat.BAD_INTERPRETER + "]") as number;
 }
 
 describe("interpreter guard", () => {

@@ -11,6 +11,7 @@ import { APP_PROFILE } from "../../firmware/profile";
 import type { Profile } from "../../lib/aep/profile";
 import { MemoryStore } from "../support/memory-store";
 import { makeDeviceRig, type DeviceRig } from "../device/rig";
+import { linkStats, uplinkStats } from "../../lib/link/stats";
 
 const MIN = 60_000;
 /** Reports only when the test asks: the timer-driven ones would blur the counts. */
@@ -109,7 +110,7 @@ describe("data path: confirmed uplinks", () => {
     r.clock.runUntil(() => r.uart.commands().some((c) => c.startsWith("AT+CTM2MSEND=0200010")), MIN);
     r.sim.faults.reboot();
     expect(drained(r)).toBeGreaterThan(0);
-    expect(r.device.link.stats.rebootsSeen).toBe(1);
+    expect(linkStats(r.device.link).rebootsSeen).toBe(1);
     expect(platformSeqs(r).length).toBeGreaterThanOrEqual(1);
     invariant(r);
   });
@@ -147,7 +148,7 @@ describe("data path: confirmed uplinks", () => {
     r.sim.faults.silent(10_000);
     expect(drained(r)).toBeGreaterThan(0);
     const seqs = platformSeqs(r);
-    expect(r.device.link.up.stats.confirmTimeouts).toBeGreaterThanOrEqual(1);
+    expect(uplinkStats(r.device.link).confirmTimeouts).toBeGreaterThanOrEqual(1);
     expect(seqs.length).toBe(2);
     expect(seqs[0]).toBe(seqs[1]);
     invariant(r);
@@ -158,7 +159,7 @@ describe("data path: confirmed uplinks", () => {
     ready(r);
     r.sim.faults.junk("+CTM2M: send,0,999");
     r.clock.advance(1000);
-    expect(r.device.link.up.stats.unknownConfirms).toBe(1);
+    expect(uplinkStats(r.device.link).unknownConfirms).toBe(1);
     expect(r.device.outbox.size()).toBe(0);
   });
 
@@ -172,7 +173,7 @@ describe("data path: confirmed uplinks", () => {
     r.app.report(); // a good one behind them
     r.device.link.post(EV_UPLINK, 0, 0, 0, -1, -1, "");
     expect(drained(r)).toBeGreaterThan(0);
-    expect(r.device.link.up.stats.dropped).toBe(2);
+    expect(uplinkStats(r.device.link).dropped).toBe(2);
     const log = r.logs.join("\n");
     expect(log).toContain("dropped: module refused the frame: odd hex length");
     expect(log).toContain("dropped: module refused the frame: hex decode failed");

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { decodeFrame } from "../../lib/aep/codec";
 import { APP_PROFILE } from "../../firmware/profile";
 import { makeDeviceRig } from "./rig";
+import { uplinkStats } from "../../lib/link/stats";
 
 describe("device: reports and commands", () => {
   it("reaches Ready, sends the boot event and periodic reports, each confirmed by msgid", () => {
@@ -14,6 +15,6 @@ describe("device: reports and commands", () => {
     expect(decoded[0]).toMatchObject({ service: "linkEvent", values: { code: 0, detail: "boot" } });
     expect(decoded.filter((d) => d.err === undefined && d.service === "telemetry").length).toBeGreaterThanOrEqual(4);
     expect(r.device.outbox.size()).toBe(0);
-    expect(r.device.link.up.stats.delivered).toBe(sends.length);
+    expect(uplinkStats(r.device.link).delivered).toBe(sends.length);
   });
 });

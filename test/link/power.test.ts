@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { EV_REBOOT } from "../../lib/link/events";
 import { S_OFF, S_READY } from "../../lib/link/states";
 import { makeDeviceRig } from "../device/rig";
+import { linkStats } from "../../lib/link/stats";
 
 const MIN = 60_000;
 const PINS = { modem: { pwrkeyPin: "D4", statusPin: "D5" } };
@@ -42,7 +43,7 @@ describe("power", () => {
     r.sim.faults.silent(30 * MIN);
     r.sim.faults.reboot(); // echo back on: the next command reveals nothing, the module is silent
     r.device.link.post(EV_REBOOT, 0, 0, 0, -1, -1, "test");
-    expect(r.clock.runUntil(() => r.device.link.stats.powerCycles > 0, 60 * MIN)).toBeGreaterThan(0);
+    expect(r.clock.runUntil(() => linkStats(r.device.link).powerCycles > 0, 60 * MIN)).toBeGreaterThan(0);
     expect(r.logs.join("\n")).toContain("power-cycling the module");
     expect(r.clock.runUntil(() => r.isReady(), 90 * MIN)).toBeGreaterThan(0);
     const s = r.sim.summary();

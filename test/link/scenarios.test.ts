@@ -7,6 +7,7 @@ import { S_READY, S_RETRY_WAIT } from "../../lib/link/states";
 import { APP_PROFILE } from "../../firmware/profile";
 import { makeDeviceRig, type DeviceRig } from "../device/rig";
 import { SCENARIOS } from "../sim/scenarios";
+import { linkStats } from "../../lib/link/stats";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -33,8 +34,8 @@ function checkInvariants(r: DeviceRig): void {
   // every uplink queued was confirmed, none lost; reports in order (responses may overtake them)
   expect([...r.delivered].sort((a, b) => a - b)).toEqual(r.produced);
   expect(r.device.outbox.stats.droppedOldest).toBe(0);
-  expect(r.device.link.stats.exceptions).toBe(0);
-  expect(r.device.link.stats.eventsDropped).toBe(0);
+  expect(linkStats(r.device.link).exceptions).toBe(0);
+  expect(linkStats(r.device.link).eventsDropped).toBe(0);
 }
 
 function cmds(r: DeviceRig): string[] {
@@ -75,7 +76,7 @@ describe("scenario specifics", () => {
     expect(off).toBeGreaterThan(0);
     expect(c[off + 1]).toBe('AT*MCGDEFCONT="IP","ctnb"');
     expect(c[off + 2]).toBe("AT+CFUN=1");
-    expect(r.device.link.stats.apnFixes).toBe(1);
+    expect(linkStats(r.device.link).apnFixes).toBe(1);
   });
 
   it("wrong-apn-plus: falls back to AT+MCGDEFCONT when the manual's spelling answers ERROR", () => {
@@ -93,25 +94,25 @@ describe("scenario specifics", () => {
     const d = c.indexOf("AT+CTM2MDEREG");
     expect(d).toBeGreaterThan(0);
     expect(indexAfter(c, d, (x) => x === "AT+CTM2MREG")).toBeGreaterThan(d);
-    expect(r.device.link.stats.recoveries).toBeGreaterThanOrEqual(2);
+    expect(linkStats(r.device.link).recoveries).toBeGreaterThanOrEqual(2);
   });
 
   it("reg-fail: reg,13 and reg,10 back off long and say why", () => {
     const r = run("reg-fail", 4 * HOUR, 1, { app: { reportIntervalS: 600 }, outbox: { flashBytes: 81920 } });
     expect(r.logs.join("\n")).toContain("authentication rejected");
-    expect(r.device.link.stats.byCode["reg13"]).toBe(1);
-    expect(r.device.link.stats.byCode["reg10"]).toBe(1);
+    expect(linkStats(r.device.link).byCode["reg13"]).toBe(1);
+    expect(linkStats(r.device.link).byCode["reg10"]).toBe(1);
   });
 
   it("reboot: an auto-baud reboot is seen through the echo, and bring-up starts over", () => {
     const r = run("reboot");
-    expect(r.device.link.stats.rebootsSeen).toBeGreaterThanOrEqual(3);
+    expect(linkStats(r.device.link).rebootsSeen).toBeGreaterThanOrEqual(3);
     expect(r.logs.join("\n")).toContain("module rebooted (echo is on again)");
   });
 
   it("reboot-urc: RDY / +CFUN: 1 / +CPIN: READY count as one reboot each time", () => {
     const r = run("reboot-urc");
-    expect(r.device.link.stats.rebootsSeen).toBe(r.sim.summary().reboots);
+    expect(linkStats(r.device.link).rebootsSeen).toBe(r.sim.summary().reboots);
   });
 
   it("plat-disable: pauses until the platform's end notice", () => {
@@ -142,13 +143,13 @@ describe("scenario specifics", () => {
     expect(r.clock.runUntil(() => r.device.link.state === S_RETRY_WAIT && /retry in ([6-9]\d|\d{3,}) s/.test(r.logs[r.logs.length - 1]), 2 * HOUR)).toBeGreaterThan(0);
     r.sim.faults.clearArmed();
     const waitS = Number(/retry in (\d+) s/.exec(r.logs[r.logs.length - 1])![1]);
-    const failuresBefore = r.device.link.stats.failures;
+    const failuresBefore = linkStats(r.device.link).failures;
     const mark = r.logs.length;
     r.sim.reboot();
     r.clock.advance(5000);
     r.sim.faults.psmEnter();
     expect(r.clock.runUntil(() => r.isReady(), waitS * 1000 + 60_000)).toBeGreaterThan(0);
-    expect(r.device.link.stats.failures - failuresBefore).toBe(0);
+    expect(linkStats(r.device.link).failures - failuresBefore).toBe(0);
     const after = r.logs.slice(mark).join("\n");
     expect(after).not.toContain("timeout");
     expect(after).toContain("RetryWait -> ");

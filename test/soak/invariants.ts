@@ -11,6 +11,7 @@ import type { Device } from "../../lib/device";
 import { OB_DROPPED_OLDEST, OB_OK, OB_STORE_FAILED, PRIO_RESPONSE } from "../../lib/outbox/outbox";
 import { APP_PROFILE, SVC_TELEMETRY } from "../../firmware/profile";
 import type { DeviceRig } from "../device/rig";
+import { linkStats, uplinkStats } from "../../lib/link/stats";
 
 /** One uplink the firmware queued, as the soak knows it. */
 export interface UplinkInfo {
@@ -54,19 +55,19 @@ export function instanceTotals(d: Device): InstanceTotals {
   return {
     droppedOldest: d.outbox.stats.droppedOldest,
     outboxPeak: d.outbox.stats.peak,
-    exceptions: d.link.stats.exceptions,
-    eventsDropped: d.link.stats.eventsDropped,
+    exceptions: linkStats(d.link).exceptions,
+    eventsDropped: linkStats(d.link).eventsDropped,
     answered: c.answered,
     answeredWithError: c.answeredWithError,
     unanswerable: c.unanswerable,
     queueRefused: c.queueRefused,
-    moduleDropped: d.link.up.stats.dropped,
-    setAside: d.link.up.stats.setAside,
+    moduleDropped: uplinkStats(d.link).dropped,
+    setAside: uplinkStats(d.link).setAside,
     atQueueFull: d.link.at.queueFull,
     readerOverflows: d.link.at.overflows,
-    recoveries: d.link.stats.recoveries,
-    registrations: d.link.stats.registrations,
-    worstTimeToReadyMs: d.link.stats.worstTimeToReadyMs,
+    recoveries: linkStats(d.link).recoveries,
+    registrations: linkStats(d.link).registrations,
+    worstTimeToReadyMs: linkStats(d.link).worstTimeToReadyMs,
   };
 }
 

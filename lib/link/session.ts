@@ -117,35 +117,35 @@ export function session(m: Link): void {
 // result), AwaitObserve (obsrv,0, or AT+CTM2MREG? saying 3). The notices count wherever they come:
 // reg,0 may even precede the REG's OK. ---------------------------------------------------------------
 
-function regFailed(m: Link, n: number): void {
-  m.stats[Stat.REG_FAILURES]++;
-  m.cause("reg" + n);
-  const why = "registration failed: reg," + n + " " + resultText(RESULT_REG, n);
-  if (n === REG_AUTH_REJECTED || n === REG_BAD_ENDPOINT) {
-    m.log(LOG_ERROR, why);
-    // A changed PSK is only seen as reg,13: write INIT again, once in a row.
-    if (n === REG_AUTH_REJECTED && m.longFailures === 0) m.fail(why, true, S_AEP_INIT, OPT_FORCE_INIT, FAIL_STEP);
-    else m.fail(why, true, S_REGISTERING, 0, FAIL_STEP);
-  } else m.fail(why, false, -1, 0, FAIL_STEP);
-}
-
 export function registration(m: Link): void {
   const ev = m.ev;
   const st = m.state;
   if (ev.type === EV_NOTICE) {
     const s = ev.code;
+    let failed = false;
     if (ev.id === OP_REG && st !== S_AWAIT_OBSERVE) {
-      if (s !== REG_OK) regFailed(m, s);
+      if (s !== REG_OK) failed = true;
       else {
         m.stats[Stat.REGISTRATIONS]++;
         m.updateDone = 0;
         m.go(S_AWAIT_OBSERVE, "registered (reg,0)", 0);
       }
-    } else if (ev.id === OP_CONN && s !== 0) regFailed(m, s);
+    } else if (ev.id === OP_CONN && s !== 0) failed = true;
     else if (ev.id === OP_OBSRV) {
       if (s === 0) m.go(S_READY, "registered and observed", 0);
-      else regFailed(m, s);
+      else failed = true;
     } else if (ev.id === OP_LWSTATUS) m.go(S_DEREGISTERING, "lwstatus," + s + " while registering", S_REGISTERING);
+    if (!failed) return;
+    // reg, conn or obsrv with a failure status `s`.
+    m.stats[Stat.REG_FAILURES]++;
+    m.cause("reg" + s);
+    const why = "registration failed: reg," + s + " " + resultText(RESULT_REG, s);
+    if (s === REG_AUTH_REJECTED || s === REG_BAD_ENDPOINT) {
+      m.log(LOG_ERROR, why);
+      // A changed PSK is only seen as reg,13: write INIT again, once in a row.
+      if (s === REG_AUTH_REJECTED && m.longFailures === 0) m.fail(why, true, S_AEP_INIT, OPT_FORCE_INIT, FAIL_STEP);
+      else m.fail(why, true, S_REGISTERING, 0, FAIL_STEP);
+    } else m.fail(why, false, -1, 0, FAIL_STEP);
     return;
   }
   if (ev.type === EV_ENTER || ev.type === EV_TIMER) {

@@ -188,7 +188,7 @@ export function network(m: Link): void {
       if (t === EV_ENTER) m.setTimer(T_AUX, CFG.network.attachTimeoutS * 1000);
       // Signal once on entry (it goes in the attach log line and the first report); again only once the
       // search is slow, where it tells "no coverage" (99) from "waiting for the network".
-      if (t === EV_ENTER || m.now() - m.t0 >= Up.ATTACH_FAST_FOR_MS) m.send(Net.CSQ, C.CSQ);
+      if (t === EV_ENTER || m.ports.clock.now() - m.t0 >= Up.ATTACH_FAST_FOR_MS) m.send(Net.CSQ, C.CSQ);
       m.send(Net.CGREG, C.CGREG);
     }
     return;
@@ -215,10 +215,10 @@ export function network(m: Link): void {
         m.log(LOG_WARN, "network denied registration (stat 3): checking the saved APN");
         m.n = 1;
         m.send(m.apnPlus ? Net.APN_READ_PLUS : Net.APN_READ, m.apnPlus ? C.APN_READ_PLUS : C.APN_READ);
-      } else if (!m.simChecked && (stat <= 0 || m.now() - m.t0 >= Up.SIM_CHECK_AFTER_MS)) {
+      } else if (!m.simChecked && (stat <= 0 || m.ports.clock.now() - m.t0 >= Up.SIM_CHECK_AFTER_MS)) {
         // Not searching (stat 0), or no attach for a while: is there a SIM at all?
         m.go(S_AWAIT_SIM, "not attached (stat " + stat + "): checking the SIM", 0);
-      } else m.setTimer(T_STATE, m.now() - m.t0 < Up.ATTACH_FAST_FOR_MS ? Up.ATTACH_POLL_FAST_MS : Up.ATTACH_POLL_SLOW_MS);
+      } else m.setTimer(T_STATE, m.ports.clock.now() - m.t0 < Up.ATTACH_FAST_FOR_MS ? Up.ATTACH_POLL_FAST_MS : Up.ATTACH_POLL_SLOW_MS);
       return;
     }
     case C.APN_READ:

@@ -291,7 +291,7 @@ export class Link implements AtOwner {
           // after an echo the module is up and will still answer it; after boot lines we cannot tell whether
           // it went out before the reboot (lost: its timeout ends it) or just after (being executed), so the
           // engine waits either way rather than put two commands in flight.
-          const now = this.now();
+          const now = this.ports.clock.now();
           const repeat = now - this.lastRebootMs < Mech.REBOOT_DEDUP_MS;
           this.lastRebootMs = now;
           if (repeat || st <= S_QUIET || st === S_SYNC) this.log(LOG_INFO, "boot line: " + ev.text);
@@ -308,7 +308,7 @@ export class Link implements AtOwner {
           if (st === S_SHUTDOWN || st === S_POWER_OFF || st === S_OFF_WAIT || st === S_OFF) break;
           this.stats[Stat.REBOOTS_SEEN]++;
           this.forget(FORGET_MODULE);
-          this.offAtMs = this.now();
+          this.offAtMs = this.ports.clock.now();
           this.log(LOG_ERROR, "module powered down: " + ev.text);
           this.go(S_POWER_ON, "module powered down", OPT_FORCE_PULSE);
           return;
@@ -362,7 +362,7 @@ export class Link implements AtOwner {
     this.opt = opt;
     this.step = 0;
     this.n = 0;
-    this.t0 = this.now();
+    this.t0 = this.ports.clock.now();
     this.stats[Stat.TRANSITIONS]++;
     this.log(next === S_RETRY_WAIT || from === S_READY ? LOG_WARN : LOG_INFO, stateName(from) + " -> " + stateName(next) + " (" + reason + ")");
     if (from === S_READY) this.downSinceMs = this.t0;
@@ -390,7 +390,7 @@ export class Link implements AtOwner {
     this.ports.clock.clearTimeout(this.timerId[slot]);
     this.timerId[slot] = 0;
     if (ms < 0) return;
-    this.timerDue[slot] = this.now() + ms;
+    this.timerDue[slot] = this.ports.clock.now() + ms;
     this.timerId[slot] = this.ports.clock.setTimeout(linkTimer, ms, this, slot);
   }
 
@@ -403,7 +403,7 @@ export class Link implements AtOwner {
     // With power saving on, the module dozes a few seconds after the last UART traffic (or sleeps after
     // ENTER PSM), and the first characters then only wake it: the command would be lost. Outside the data
     // path (which wakes the module itself) put a wake AT first, resent once on silence.
-    if (CFG.network.psm.enabled && cmd < UpCmd.SEND && row !== Net.AT && !at.inFlight && at.qLen === 0 && (this.info.asleep || at.lastRxMs < 0 || this.now() - at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
+    if (CFG.network.psm.enabled && cmd < UpCmd.SEND && row !== Net.AT && !at.inFlight && at.qLen === 0 && (this.info.asleep || at.lastRxMs < 0 || this.ports.clock.now() - at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
       at.send(Net.AT, (this.epoch << 8) | Mech.CMD_PRE_WAKE);
     }
     const ok = at.send(row, (this.epoch << 8) | cmd);
@@ -494,16 +494,12 @@ export class Link implements AtOwner {
    */
   healthy(graceMs: number): boolean {
     if (this.state === S_OFF) return true;
-    const now = this.now();
+    const now = this.ports.clock.now();
     for (let i = 0; i <= T_SUPERVISOR; i++) if (this.timerId[i] !== 0 && this.timerDue[i] + graceMs >= now) return true;
     return this.at.busy();
   }
 
   // ---- helpers for the states --------------------------------------------------------------------
-
-  now(): number {
-    return this.ports.clock.now();
-  }
 
   log(level: number, text: string): void {
     if (level <= this.ports.log.level) this.ports.log.write(level, "link", text);

@@ -55,7 +55,7 @@ export function power(m: Link): void {
         m.stats[Stat.POWER_CYCLES]++;
         m.forget(FORGET_MODULE); // PWRKEY will switch it off: nothing in flight will be answered
         if (CFG.modem.statusPin !== null && pins.status() === 0) {
-          m.offAtMs = m.now();
+          m.offAtMs = m.ports.clock.now();
           m.go(S_OFF_WAIT, "already off (STATUS low)", 0);
           return;
         }
@@ -63,7 +63,7 @@ export function power(m: Link): void {
         m.setTimer(T_STATE, Power.PWRKEY_OFF_MS);
       } else {
         pins.pwrkey(false);
-        m.offAtMs = m.now();
+        m.offAtMs = m.ports.clock.now();
         m.go(S_OFF_WAIT, "off pulse done", 0);
       }
       return;
@@ -71,9 +71,9 @@ export function power(m: Link): void {
     case S_OFF_WAIT:
       // The guide wants 5 s between power-off and the next power-on. When we did not see it go off (MCU
       // reset, power-down notice just now) we cannot know how long ago it was: wait the whole time.
-      if (enter) m.setTimer(T_STATE, m.offAtMs < 0 ? Power.OFF_BEFORE_ON_MS : Math.max(1, m.offAtMs + Power.OFF_BEFORE_ON_MS - m.now()));
+      if (enter) m.setTimer(T_STATE, m.offAtMs < 0 ? Power.OFF_BEFORE_ON_MS : Math.max(1, m.offAtMs + Power.OFF_BEFORE_ON_MS - m.ports.clock.now()));
       else {
-        m.offAtMs = m.now() - Power.OFF_BEFORE_ON_MS; // it has now been off at least that long
+        m.offAtMs = m.ports.clock.now() - Power.OFF_BEFORE_ON_MS; // it has now been off at least that long
         // Without STATUS we cannot tell on from off (PWRKEY toggles): Sync finds out and pulses once if
         // nobody answers. Entered from PowerOn (opt set), the pulse is due now.
         if (m.opt !== 0 || CFG.modem.statusPin !== null) m.go(S_POWER_ON, "off time over", OPT_FORCE_PULSE);
@@ -102,7 +102,7 @@ export function power(m: Link): void {
           return;
         }
       }
-      if (m.offAtMs < 0 || m.now() - m.offAtMs < Power.OFF_BEFORE_ON_MS) {
+      if (m.offAtMs < 0 || m.ports.clock.now() - m.offAtMs < Power.OFF_BEFORE_ON_MS) {
         m.go(S_OFF_WAIT, "the off time comes first", OPT_FORCE_PULSE);
         return;
       }

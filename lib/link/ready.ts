@@ -65,7 +65,7 @@ export function ready(m: Link): void {
       const st = m.stats;
       st[Stat.READY_COUNT]++;
       // Int32: an outage past 24.8 days reads as that (the counter must not wrap negative).
-      st[Stat.LAST_TIME_TO_READY_MS] = Math.min(0x7fffffff, m.now() - m.downSinceMs);
+      st[Stat.LAST_TIME_TO_READY_MS] = Math.min(0x7fffffff, m.ports.clock.now() - m.downSinceMs);
       if (st[Stat.LAST_TIME_TO_READY_MS] > st[Stat.WORST_TIME_TO_READY_MS]) st[Stat.WORST_TIME_TO_READY_MS] = st[Stat.LAST_TIME_TO_READY_MS];
       m.failState = -1;
       m.stepFailures = 0;
@@ -98,7 +98,7 @@ export function ready(m: Link): void {
           act(m, m.up.event(), "send," + s + ": session gone or unusable");
           // Once per MCU boot (not after a deep-sleep wake), out of the bring-up path (a minute into
           // Ready, after a delivery, when nothing else is going on): the queries that only feed the log.
-          if (s === SEND_OK && !m.infoAsked && m.state === S_READY && m.now() - m.t0 >= 60000 && !m.up.busy() && !m.at.busy()) {
+          if (s === SEND_OK && !m.infoAsked && m.state === S_READY && m.ports.clock.now() - m.t0 >= 60000 && !m.up.busy() && !m.at.busy()) {
             m.infoAsked = 1;
             if (m.info.imei === "") m.send(Net.CGSN, C.CGSN);
             if (m.info.imsi === "") m.send(Net.CIMI, C.CIMI);

@@ -156,7 +156,7 @@ export function registration(m: Link): void {
     } else if (st === S_REGISTERING) {
       // The registration rate guard, before each AT+CTM2MREG: a token bucket of REG_GUARD_BURST quick
       // tries, then one more every REG_GUARD_EVERY_MS (12 an hour) whatever keeps failing.
-      const now = m.now();
+      const now = m.ports.clock.now();
       const earned = Math.floor((now - m.regRefillMs) / REG_GUARD_EVERY_MS);
       if (earned > 0) {
         m.regTokens = Math.min(REG_GUARD_BURST, m.regTokens + earned);
@@ -187,7 +187,7 @@ export function registration(m: Link): void {
     if (rs === REG_STATE_OBSERVED) m.go(S_READY, st === S_AWAIT_OBSERVE ? "registered and observed" : "session already up", 0);
     else if (st === S_AWAIT_OBSERVE) {
       if (rs === REG_STATE_NONE) m.go(S_REGISTERING, "session gone before the observe", 0);
-      else if (m.now() - m.t0 >= Session.OBSRV_WAIT_MS) m.go(S_DEREGISTERING, "connected but never observed: starting clean", S_REGISTERING);
+      else if (m.ports.clock.now() - m.t0 >= Session.OBSRV_WAIT_MS) m.go(S_DEREGISTERING, "connected but never observed: starting clean", S_REGISTERING);
       else m.setTimer(T_STATE, Session.OBSRV_POLL_MS);
     } else if (rs === REG_STATE_CONNECTED) m.go(S_AWAIT_OBSERVE, "connected, not yet observed", 0);
     else if ((rs === REG_STATE_CONNECTING || rs === REG_STATE_DISCONNECTING) && ++m.n < 6) m.setTimer(T_STATE, Session.REG_STATE_POLL_MS);
@@ -264,7 +264,7 @@ export function shutdown(m: Link): void {
     m.send(m.step === 4 ? Net.CRESET : Net.CPOWD, m.step);
   } else if (next === 2) {
     m.forget(FORGET_MODULE);
-    m.offAtMs = m.now();
+    m.offAtMs = m.ports.clock.now();
     if (!reboot) m.go(S_OFF, "module powered off", 0);
     else {
       m.step = 5;

@@ -202,7 +202,7 @@ export class Uplink {
     }
     // With power saving the module dozes after about 5 s without UART traffic (or sleeps: ENTER PSM), and
     // then the first command only wakes it.
-    if (CFG.network.psm.enabled && this.woke !== 1 && (m.info.asleep || m.at.lastRxMs < 0 || m.now() - m.at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
+    if (CFG.network.psm.enabled && this.woke !== 1 && (m.info.asleep || m.at.lastRxMs < 0 || m.ports.clock.now() - m.at.lastRxMs > UpLimit.DOZE_AFTER_MS)) {
       if (m.info.asleep && CFG.modem.pwrkeyPin !== null) {
         // True PSM: the UART is dead; only PWRKEY (or the TAU timer) wakes the module.
         this.phase = Phase.PULSING;
@@ -236,8 +236,8 @@ export class Uplink {
     if (!m.info.asleep) m.log(LOG_INFO, "module asleep (PSM): uplinks wait for its own wake");
     m.info.asleep = true;
     this.phase = Phase.ASLEEP;
-    if (this.asleepSinceMs < 0) this.asleepSinceMs = m.now();
-    if (m.now() - this.asleepSinceMs > CFG.network.psm.tauS * 1500 + UpLimit.ASLEEP_PROBE_MS) {
+    if (this.asleepSinceMs < 0) this.asleepSinceMs = m.ports.clock.now();
+    if (m.ports.clock.now() - this.asleepSinceMs > CFG.network.psm.tauS * 1500 + UpLimit.ASLEEP_PROBE_MS) {
       this.asleepSinceMs = -1;
       return Dp.MODULE_LOST;
     }

@@ -126,66 +126,6 @@ function limits(f: FieldSpec): number[] | null {
 }
 
 /**
- * Bytes the value takes in the frame, or why it cannot be encoded. With `dv` it also writes the value
- * at `pos` (fixed fields stay 0x00-padded): the same walk checks and writes.
- */
-function field(f: FieldSpec, v: any, dv: DataView | undefined, pos: number): number | CodecError {
-  const lim = limits(f);
-  const t = f.type;
-  const name = f.name + ": ";
-  if (!lim) return { err: E_BAD_PROFILE, msg: name + "bad type or len" };
-  if (v === undefined || v === null) return { err: E_MISSING, msg: name + "missing" };
-  if (t <= FT_DATE) {
-    if (typeof v !== "number" || !isFinite(v)) return { err: E_TYPE, msg: name + "not a finite number" };
-    if (t !== FT_FLOAT32 && t !== FT_FLOAT64 && v !== Math.floor(v)) return { err: E_TYPE, msg: name + "not an integer" };
-    if (v < lim[0] || v > lim[1]) return { err: E_RANGE, msg: name + v + " outside " + lim[0] + ".." + lim[1] };
-    if (dv) {
-      if (t === FT_INT32) {
-        if (v < 0) dv.setInt32(pos, v, false);
-        else dv.setUint32(pos, v, false);
-      } else if (t === FT_INT16) {
-        if (v < 0) dv.setInt16(pos, v, false);
-        else dv.setUint16(pos, v, false);
-      } else if (t === FT_INT8) dv.setUint8(pos, v & 255);
-      else if (t === FT_FLOAT32) dv.setFloat32(pos, v, false);
-      else if (t === FT_DATE) {
-        // No BigInt on the device: two 32-bit halves, exact below 2^53.
-        const hi = Math.floor(v / Num.TWO32);
-        dv.setInt32(pos, hi, false);
-        dv.setUint32(pos + 4, v - hi * Num.TWO32, false);
-      } else dv.setFloat64(pos, v, false);
-    }
-    return t === FT_INT16 ? 2 : t === FT_INT8 ? 1 : t === FT_FLOAT64 || t === FT_DATE ? 8 : 4;
-  }
-  const text = t === FT_STRING || t === FT_VARSTRING;
-  const fixed = t === FT_STRING || t === FT_BYTES;
-  let n: number;
-  if (typeof v === "string" && !text && v.length & 1) return { err: E_TYPE, msg: name + "bytes must be even-length hex" };
-  if (typeof v === "string") n = text ? v.length : v.length / 2;
-  else if (!text && v instanceof Uint8Array) n = v.length;
-  else return { err: E_TYPE, msg: name + (text ? "not a string" : "not hex or Uint8Array") };
-  if (n > lim[1]) return { err: E_TOO_LONG, msg: name + n + " bytes, at most " + lim[1] };
-  if (n < lim[0]) return { err: E_RANGE, msg: name + n + " bytes, at least " + lim[0] };
-  // Content checks after the length check: an oversized value is refused without being walked.
-  let p = pos;
-  if (dv && !fixed) {
-    dv.setUint16(p, n, false);
-    p += 2;
-  }
-  if (typeof v !== "string") {
-    if (dv) for (let i = 0; i < n; i++) dv.setUint8(p + i, v[i]);
-  } else if (text) {
-    for (let i = 0; i < n; i++) {
-      const c = v.charCodeAt(i);
-      if (c > 255) return { err: E_TYPE, msg: name + "character above 0xFF (pass UTF-8 bytes)" };
-      if (dv) dv.setUint8(p + i, c);
-    }
-  } else if ((dv || n <= FRAME_MAX_BYTES) && hexToBytes(v, dv ? new Uint8Array(dv.buffer, p, n) : new Uint8Array(n)) < 0) return { err: E_TYPE, msg: name + "bytes must be even-length hex" };
-  // (Bytes that cannot fit a frame are not checked or copied: encode refuses the frame by its size.)
-  return fixed ? (f.len as number) : n + 2;
-}
-
-/**
  * Encode a frame of kind `want` (SK_REPORT: a report or an event; SK_RESPONSE; SK_COMMAND) for
  * service `serviceId` with `values`: `kind | serviceId(2) [| taskId(2)] | length(2) | params`.
  */
@@ -200,22 +140,81 @@ export function encode(profile: Profile, serviceId: number, want: number, taskId
   if (typeof values !== "object" || values === null) return { err: E_TYPE, msg: "values must be an object" };
   const fields = s.fields;
   const hdr = tasked ? 7 : 5;
-  let total = hdr;
-  for (let i = 0; i < fields.length; i++) {
-    const r = field(fields[i], values[fields[i].name], undefined, 0);
-    if (typeof r !== "number") return r;
-    total += r;
-  }
-  if (total > FRAME_MAX_BYTES) return { err: E_FRAME_TOO_BIG, msg: "frame would be " + total + " bytes, at most " + FRAME_MAX_BYTES };
-  const buf = new Uint8Array(total);
-  const dv = new DataView(buf.buffer);
-  buf[0] = s.kind;
-  dv.setUint16(1, s.id, false);
-  if (tasked) dv.setUint16(3, taskId, false);
-  dv.setUint16(hdr - 2, total - hdr, false);
+  // Two walks of the fields, one code (not a per-field function: RAM on the device). The first checks
+  // every value and adds up the frame's size; the second, with `dv`, writes them (fixed fields stay
+  // 0x00-padded).
+  let buf: Uint8Array | undefined;
+  let dv: DataView | undefined;
   let pos = hdr;
-  for (let i = 0; i < fields.length; i++) pos += field(fields[i], values[fields[i].name], dv, pos) as number;
-  return { hex: bytesToHex(buf), mode: s.mode === MODE_NON ? MODE_NON : 0 };
+  for (;;) {
+    pos = hdr;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      const v: any = values[f.name];
+      const lim = limits(f);
+      const t = f.type;
+      const name = f.name + ": ";
+      if (!lim) return { err: E_BAD_PROFILE, msg: name + "bad type or len" };
+      if (v === undefined || v === null) return { err: E_MISSING, msg: name + "missing" };
+      if (t <= FT_DATE) {
+        if (typeof v !== "number" || !isFinite(v)) return { err: E_TYPE, msg: name + "not a finite number" };
+        if (t !== FT_FLOAT32 && t !== FT_FLOAT64 && v !== Math.floor(v)) return { err: E_TYPE, msg: name + "not an integer" };
+        if (v < lim[0] || v > lim[1]) return { err: E_RANGE, msg: name + v + " outside " + lim[0] + ".." + lim[1] };
+        if (dv) {
+          if (t === FT_INT32) {
+            if (v < 0) dv.setInt32(pos, v, false);
+            else dv.setUint32(pos, v, false);
+          } else if (t === FT_INT16) {
+            if (v < 0) dv.setInt16(pos, v, false);
+            else dv.setUint16(pos, v, false);
+          } else if (t === FT_INT8) dv.setUint8(pos, v & 255);
+          else if (t === FT_FLOAT32) dv.setFloat32(pos, v, false);
+          else if (t === FT_DATE) {
+            // No BigInt on the device: two 32-bit halves, exact below 2^53.
+            const hi = Math.floor(v / Num.TWO32);
+            dv.setInt32(pos, hi, false);
+            dv.setUint32(pos + 4, v - hi * Num.TWO32, false);
+          } else dv.setFloat64(pos, v, false);
+        }
+        pos += t === FT_INT16 ? 2 : t === FT_INT8 ? 1 : t === FT_FLOAT64 || t === FT_DATE ? 8 : 4;
+        continue;
+      }
+      const text = t === FT_STRING || t === FT_VARSTRING;
+      const fixed = t === FT_STRING || t === FT_BYTES;
+      let n: number;
+      if (typeof v === "string" && !text && v.length & 1) return { err: E_TYPE, msg: name + "bytes must be even-length hex" };
+      if (typeof v === "string") n = text ? v.length : v.length / 2;
+      else if (!text && v instanceof Uint8Array) n = v.length;
+      else return { err: E_TYPE, msg: name + (text ? "not a string" : "not hex or Uint8Array") };
+      if (n > lim[1]) return { err: E_TOO_LONG, msg: name + n + " bytes, at most " + lim[1] };
+      if (n < lim[0]) return { err: E_RANGE, msg: name + n + " bytes, at least " + lim[0] };
+      // Content checks after the length check: an oversized value is refused without being walked.
+      let p = pos;
+      if (dv && !fixed) {
+        dv.setUint16(p, n, false);
+        p += 2;
+      }
+      if (typeof v !== "string") {
+        if (dv) for (let k = 0; k < n; k++) dv.setUint8(p + k, v[k]);
+      } else if (text) {
+        for (let k = 0; k < n; k++) {
+          const c = v.charCodeAt(k);
+          if (c > 255) return { err: E_TYPE, msg: name + "character above 0xFF (pass UTF-8 bytes)" };
+          if (dv) dv.setUint8(p + k, c);
+        }
+      } else if ((dv || n <= FRAME_MAX_BYTES) && hexToBytes(v, dv ? new Uint8Array(dv.buffer, p, n) : new Uint8Array(n)) < 0) return { err: E_TYPE, msg: name + "bytes must be even-length hex" };
+      // (Bytes that cannot fit a frame are not checked or copied: the frame is refused by its size.)
+      pos += fixed ? (f.len as number) : n + 2;
+    }
+    if (buf) return { hex: bytesToHex(buf), mode: s.mode === MODE_NON ? MODE_NON : 0 };
+    if (pos > FRAME_MAX_BYTES) return { err: E_FRAME_TOO_BIG, msg: "frame would be " + pos + " bytes, at most " + FRAME_MAX_BYTES };
+    buf = new Uint8Array(pos);
+    dv = new DataView(buf.buffer);
+    buf[0] = s.kind;
+    dv.setUint16(1, s.id, false);
+    if (tasked) dv.setUint16(3, taskId, false);
+    dv.setUint16(hdr - 2, pos - hdr, false);
+  }
 }
 
 /** Report (02) or event (07) frame: `kind | serviceId(2) | length(2) | params`. */

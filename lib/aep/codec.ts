@@ -2,11 +2,14 @@
 // responses, decode commands, against a profile (profile.ts). Big-endian, uppercase hex. Pure functions
 // that never throw: a result is the value or { err, msg } with a code from errors.ts. Nothing is
 // allocated beyond FRAME_MAX_BYTES whatever a length field or a caller's value says. Written in few
-// functions (encode, decode and their helpers): on the device each function costs RAM.
+// functions on purpose, because on the device each costs 5 JsVars plus one per parameter (its body
+// nothing): encode, decode and util(), which does the small jobs (kind names, hex both ways, a field's
+// limits) by an op code; errors are object literals, and checking and writing fields are encode's own
+// two walks.
 
 export { FRAME_MAX_BYTES, E_UNKNOWN_SERVICE, E_WRONG_KIND, E_MISSING, E_TYPE, E_RANGE, E_TOO_LONG, E_FRAME_TOO_BIG, E_TRUNCATED, E_LENGTH, E_ODD_HEX, E_NOT_HEX, E_UNKNOWN_TYPE, E_BAD_PROFILE, CODEC_ERR_NAMES, codecErrName } from "./errors";
 import { FRAME_MAX_BYTES, E_UNKNOWN_SERVICE, E_WRONG_KIND, E_MISSING, E_TYPE, E_RANGE, E_TOO_LONG, E_FRAME_TOO_BIG, E_TRUNCATED, E_LENGTH, E_ODD_HEX, E_NOT_HEX, E_UNKNOWN_TYPE, E_BAD_PROFILE } from "./errors";
-import { findService, kindName, FT_BYTES, FT_DATE, FT_FLOAT32, FT_FLOAT64, FT_INT16, FT_INT32, FT_INT8, FT_STRING, FT_VARBYTES, FT_VARSTRING, MODE_NON, SK_COMMAND, SK_EVENT, SK_REPORT, SK_RESPONSE } from "./profile";
+import { findService, FT_BYTES, FT_DATE, FT_FLOAT32, FT_FLOAT64, FT_INT16, FT_INT32, FT_INT8, FT_STRING, FT_VARBYTES, FT_VARSTRING, MODE_NON, SK_COMMAND, SK_EVENT, SK_REPORT, SK_RESPONSE } from "./profile";
 import type { FieldSpec, Profile, ServiceSpec } from "./profile";
 
 /** Decoded values: numbers, strings (byte strings), bytes as uppercase hex. */
@@ -63,38 +66,59 @@ const enum Num {
   DATE_MAX = 8.64e15,
 }
 
+/** What util() does. A const enum: the numbers are inlined and cost nothing at run time. */
+const enum U {
+  KIND_NAME,
+  FROM_HEX,
+  TO_HEX,
+  LIMITS,
+}
+
+/** "report", "event", "command", "response", or "" for a byte that is no CTWing message type. */
+function util(op: U.KIND_NAME, kind: number): string;
 /**
- * Hex into `out` (the caller bounds the size). Returns the byte count, or a negative code:
- * -E_ODD_HEX, -E_NOT_HEX, -E_FRAME_TOO_BIG (does not fit `out`). Either case of hex digits.
+ * Hex into `out` (the caller bounds the size), or only checked when `out` is undefined. Returns the
+ * byte count, or a negative code: -E_ODD_HEX, -E_NOT_HEX, -E_FRAME_TOO_BIG (does not fit `out`).
+ * Either case of hex digits.
  */
-export function hexToBytes(hex: string, out: Uint8Array): number {
-  const n = hex.length;
-  if (n & 1) return -E_ODD_HEX;
-  if (n / 2 > out.length) return -E_FRAME_TOO_BIG;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const c = hex.charCodeAt(i);
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (d < 0) return -E_NOT_HEX;
-    v = (v << 4) | d;
-    if (i & 1) out[i >> 1] = v & 255;
-  }
-  return n >> 1;
-}
-
-/** Uppercase hex of bytes[start..end) (whole array by default). */
-export function bytesToHex(bytes: Uint8Array, start?: number, end?: number): string {
-  const e = end === undefined ? bytes.length : end;
-  let s = "";
-  for (let i = start === undefined ? 0 : start; i < e; i++) s += "0123456789ABCDEF".charAt(bytes[i] >> 4) + "0123456789ABCDEF".charAt(bytes[i] & 15);
-  return s;
-}
-
+function util(op: U.FROM_HEX, hex: string, out: Uint8Array | undefined): number;
+/** Uppercase hex of bytes[start..end). */
+function util(op: U.TO_HEX, bytes: Uint8Array, start: number, end: number): string;
 /**
  * [lo, hi] of a field: the value range for numbers, the byte-length range for strings and bytes;
  * null when the field type or `len` is invalid. An integer with min >= 0 is unsigned (lo >= 0).
  */
-function limits(f: FieldSpec): number[] | null {
+function util(op: U.LIMITS, f: FieldSpec): number[] | null;
+/**
+ * The codec's four small jobs in one function, chosen by `op` (the overloads above say what each
+ * takes): on the device every function costs 5 JsVars plus one per parameter, its body nothing, so one
+ * function with a switch is cheaper than four.
+ */
+function util(op: U, a: any, b?: any, c?: any): any {
+  if (op === U.KIND_NAME) return a === SK_REPORT ? "report" : a === SK_EVENT ? "event" : a === SK_COMMAND ? "command" : a === SK_RESPONSE ? "response" : "";
+  if (op === U.FROM_HEX) {
+    const hex: string = a;
+    const out: Uint8Array | undefined = b;
+    const n = hex.length;
+    if (n & 1) return -E_ODD_HEX;
+    if (out && n / 2 > out.length) return -E_FRAME_TOO_BIG;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const ch = hex.charCodeAt(i);
+      const d = ch >= 48 && ch <= 57 ? ch - 48 : ch >= 65 && ch <= 70 ? ch - 55 : ch >= 97 && ch <= 102 ? ch - 87 : -1;
+      if (d < 0) return -E_NOT_HEX;
+      v = (v << 4) | d;
+      if (out && i & 1) out[i >> 1] = v & 255;
+    }
+    return n >> 1;
+  }
+  if (op === U.TO_HEX) {
+    const digits = "0123456789ABCDEF";
+    let s = "";
+    for (let i = b; i < c; i++) s += digits.charAt(a[i] >> 4) + digits.charAt(a[i] & 15);
+    return s;
+  }
+  const f: FieldSpec = a;
   const t = f.type;
   let lo: number;
   let hi: number;
@@ -125,6 +149,26 @@ function limits(f: FieldSpec): number[] | null {
   return [lo, hi];
 }
 
+// The same jobs by name, for desktop code (tests, build/codec-cli.ts): the device calls util().
+
+/**
+ * Hex into `out` (the caller bounds the size). Returns the byte count, or a negative code:
+ * -E_ODD_HEX, -E_NOT_HEX, -E_FRAME_TOO_BIG (does not fit `out`). Either case of hex digits.
+ */
+export function hexToBytes(hex: string, out: Uint8Array): number {
+  return util(U.FROM_HEX, hex, out);
+}
+
+/** Uppercase hex of bytes[start..end) (whole array by default). */
+export function bytesToHex(bytes: Uint8Array, start?: number, end?: number): string {
+  return util(U.TO_HEX, bytes, start === undefined ? 0 : start, end === undefined ? bytes.length : end);
+}
+
+/** "report", "event", "command", "response", or "" for a byte that is no CTWing message type. */
+export function kindName(kind: number): string {
+  return util(U.KIND_NAME, kind);
+}
+
 /**
  * Encode a frame of kind `want` (SK_REPORT: a report or an event; SK_RESPONSE; SK_COMMAND) for
  * service `serviceId` with `values`: `kind | serviceId(2) [| taskId(2)] | length(2) | params`.
@@ -134,7 +178,7 @@ export function encode(profile: Profile, serviceId: number, want: number, taskId
   if (!s) return { err: E_UNKNOWN_SERVICE, msg: "service " + serviceId + " not in the profile" };
   const uplink = s.kind === SK_REPORT || s.kind === SK_EVENT;
   if (want === SK_REPORT ? !uplink : s.kind !== want)
-    return { err: E_WRONG_KIND, msg: "service " + serviceId + " is a " + kindName(s.kind) + ", not a " + (want === SK_REPORT ? "report or event" : kindName(want)) };
+    return { err: E_WRONG_KIND, msg: "service " + serviceId + " is a " + util(U.KIND_NAME, s.kind) + ", not a " + (want === SK_REPORT ? "report or event" : util(U.KIND_NAME, want)) };
   const tasked = want !== SK_REPORT;
   if (tasked && !(taskId >= 0 && taskId <= 65535 && taskId === Math.floor(taskId))) return { err: E_RANGE, msg: "taskId " + taskId + " outside 0..65535" };
   if (typeof values !== "object" || values === null) return { err: E_TYPE, msg: "values must be an object" };
@@ -151,7 +195,7 @@ export function encode(profile: Profile, serviceId: number, want: number, taskId
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       const v: any = values[f.name];
-      const lim = limits(f);
+      const lim = util(U.LIMITS, f);
       const t = f.type;
       const name = f.name + ": ";
       if (!lim) return { err: E_BAD_PROFILE, msg: name + "bad type or len" };
@@ -202,11 +246,11 @@ export function encode(profile: Profile, serviceId: number, want: number, taskId
           if (c > 255) return { err: E_TYPE, msg: name + "character above 0xFF (pass UTF-8 bytes)" };
           if (dv) dv.setUint8(p + k, c);
         }
-      } else if ((dv || n <= FRAME_MAX_BYTES) && hexToBytes(v, dv ? new Uint8Array(dv.buffer, p, n) : new Uint8Array(n)) < 0) return { err: E_TYPE, msg: name + "bytes must be even-length hex" };
+      } else if ((dv || n <= FRAME_MAX_BYTES) && util(U.FROM_HEX, v, dv ? new Uint8Array(dv.buffer, p, n) : undefined) < 0) return { err: E_TYPE, msg: name + "bytes must be even-length hex" };
       // (Bytes that cannot fit a frame are not checked or copied: the frame is refused by its size.)
       pos += fixed ? (f.len as number) : n + 2;
     }
-    if (buf) return { hex: bytesToHex(buf), mode: s.mode === MODE_NON ? MODE_NON : 0 };
+    if (buf) return { hex: util(U.TO_HEX, buf, 0, buf.length), mode: s.mode === MODE_NON ? MODE_NON : 0 };
     if (pos > FRAME_MAX_BYTES) return { err: E_FRAME_TOO_BIG, msg: "frame would be " + pos + " bytes, at most " + FRAME_MAX_BYTES };
     buf = new Uint8Array(pos);
     dv = new DataView(buf.buffer);
@@ -243,7 +287,7 @@ export function decode(profile: Profile | undefined, hex: string, want: number):
   if (n > FRAME_MAX_BYTES * 2) return { err: E_FRAME_TOO_BIG, msg: n + " hex characters, at most " + FRAME_MAX_BYTES * 2 };
   if (n & 1) return { err: E_ODD_HEX, msg: "odd hex length " + n };
   const bytes = new Uint8Array(n >> 1);
-  if (hexToBytes(hex, bytes) < 0) {
+  if (util(U.FROM_HEX, hex, bytes) < 0) {
     let i = 0;
     for (; i < n; i++) {
       const c = hex.charCodeAt(i);
@@ -254,8 +298,8 @@ export function decode(profile: Profile | undefined, hex: string, want: number):
   const len = bytes.length;
   if (len < 1) return { err: E_TRUNCATED, msg: "empty frame" };
   const kind = bytes[0];
-  const type = kindName(kind);
-  if (!type) return { err: E_UNKNOWN_TYPE, msg: "type byte 0x" + bytesToHex(bytes, 0, 1) + " is not 02, 07, 06 or 86" };
+  const type = util(U.KIND_NAME, kind);
+  if (!type) return { err: E_UNKNOWN_TYPE, msg: "type byte 0x" + util(U.TO_HEX, bytes, 0, 1) + " is not 02, 07, 06 or 86" };
   const hdr = kind === SK_COMMAND || kind === SK_RESPONSE ? 7 : 5;
   const sid = len >= 3 ? (bytes[1] << 8) | bytes[2] : undefined;
   const tid = hdr === 7 && len >= 5 ? (bytes[3] << 8) | bytes[4] : undefined;
@@ -268,12 +312,12 @@ export function decode(profile: Profile | undefined, hex: string, want: number):
   else if (declared > len - hdr) e = { err: E_TRUNCATED, msg: "length field says " + declared + " bytes, " + (len - hdr) + " present" };
   else if (declared < len - hdr) e = { err: E_LENGTH, msg: "length field says " + declared + " bytes, " + (len - hdr) + " present (trailing bytes)" };
   else if (want < 0 || !profile) {
-    const g: GenericFrame = { kind: kind, type: type, serviceId: sid as number, length: declared, payloadHex: bytesToHex(bytes, hdr) };
+    const g: GenericFrame = { kind: kind, type: type, serviceId: sid as number, length: declared, payloadHex: util(U.TO_HEX, bytes, hdr, len) };
     if (tid !== undefined) g.taskId = tid;
     return g;
-  } else if (want && kind !== want) e = { err: E_WRONG_KIND, msg: "a " + type + " frame, not a " + kindName(want) };
+  } else if (want && kind !== want) e = { err: E_WRONG_KIND, msg: "a " + type + " frame, not a " + util(U.KIND_NAME, want) };
   else if (!(s = findService(profile, sid as number))) e = { err: E_UNKNOWN_SERVICE, msg: "service " + sid + " not in the profile" };
-  else if (s.kind !== kind) e = { err: E_WRONG_KIND, msg: "service " + sid + " is a " + kindName(s.kind) + ", frame says " + type };
+  else if (s.kind !== kind) e = { err: E_WRONG_KIND, msg: "service " + sid + " is a " + util(U.KIND_NAME, s.kind) + ", frame says " + type };
   else {
     const values: FieldValues = {};
     const dv = new DataView(bytes.buffer);
@@ -282,7 +326,7 @@ export function decode(profile: Profile | undefined, hex: string, want: number):
     for (let i = 0; i < s.fields.length; i++) {
       // One field at `pos`: range-checked like an encoded value.
       const f = s.fields[i];
-      const lim = limits(f);
+      const lim = util(U.LIMITS, f);
       const t = f.type;
       const name = f.name + ": ";
       if (!lim) {
@@ -334,7 +378,7 @@ export function decode(profile: Profile | undefined, hex: string, want: number):
         let str = "";
         for (let k = 0; k < m; k++) str += String.fromCharCode(bytes[p + k]);
         values[f.name] = str;
-      } else values[f.name] = bytesToHex(bytes, p, p + fl);
+      } else values[f.name] = util(U.TO_HEX, bytes, p, p + fl);
       pos = p + fl;
     }
     if (!e && pos !== end) e = { err: E_LENGTH, msg: "length field says " + declared + " bytes, fields use " + (pos - hdr) };
@@ -378,15 +422,15 @@ export function checkProfile(profile: Profile): CodecError | null {
     const bad = (why: string): CodecError => ({ err: E_BAD_PROFILE, msg: where + why });
     if (!(s.id >= 0 && s.id <= 65535 && s.id === Math.floor(s.id))) return bad("id outside 0..65535");
     for (let j = 0; j < i; j++) if (ss[j].id === s.id || ss[j].name === s.name) return bad("duplicate id or name");
-    if (!kindName(s.kind)) return bad("unknown kind " + s.kind);
+    if (!util(U.KIND_NAME, s.kind)) return bad("unknown kind " + s.kind);
     if (s.mode !== undefined && s.mode !== 0 && s.mode !== 1) return bad("mode must be 0 or 1");
     let size = s.kind === SK_COMMAND || s.kind === SK_RESPONSE ? 7 : 5;
     for (let k = 0; k < s.fields.length; k++) {
       const f = s.fields[k];
-      const lim = limits(f);
+      const lim = util(U.LIMITS, f);
       if (!lim) return bad(f.name + ": unknown type or bad len");
       for (let j = 0; j < k; j++) if (s.fields[j].name === f.name) return bad(f.name + ": duplicate field");
-      // limits() clamps min/max to the type: a difference means the profile asks for the impossible.
+      // util(U.LIMITS) clamps min/max to the type: a difference means the profile asks for the impossible.
       if ((f.min !== undefined && f.min !== lim[0]) || (f.max !== undefined && f.max !== lim[1]) || lim[0] > lim[1])
         return bad(f.name + ": min/max outside the type (min >= 0 makes an integer unsigned)");
       const t = f.type;

@@ -7,11 +7,11 @@
 
 import {
   checkProfile, codecErrName, decodeCommand, decodeFrame, decodeGeneric, encodeCommand, encodeResponse, encodeUplink,
-  hexToBytes, CODEC_ERR_NAMES, E_UNKNOWN_SERVICE, FRAME_MAX_BYTES,
+  hexToBytes, kindName, CODEC_ERR_NAMES, E_UNKNOWN_SERVICE, FRAME_MAX_BYTES,
 } from "../lib/aep/codec";
 import type { CodecError, FieldValues, GenericFrame } from "../lib/aep/codec";
 import {
-  findService, kindName, FT_BYTES, FT_DATE, FT_FLOAT32, FT_FLOAT64, FT_INT16, FT_INT32, FT_INT8, FT_STRING,
+  findService, FT_BYTES, FT_DATE, FT_FLOAT32, FT_FLOAT64, FT_INT16, FT_INT32, FT_INT8, FT_STRING,
   FT_VARBYTES, FT_VARSTRING, MODE_NON, SK_COMMAND, SK_EVENT, SK_REPORT, SK_RESPONSE,
 } from "../lib/aep/profile";
 import type { FieldSpec, Profile, ServiceSpec } from "../lib/aep/profile";
@@ -150,7 +150,7 @@ export interface ServiceView {
   fields: FieldView[];
 }
 
-/** One field as the console needs it, with the limits the codec enforces (lib/aep/codec.ts limits()). */
+/** One field as the console needs it, with the limits the codec enforces (lib/aep/codec.ts util(U.LIMITS)). */
 function fieldView(f: FieldSpec): FieldView {
   const v: FieldView = { name: f.name, type: TYPE_NAMES[f.type] ?? "type-" + f.type, bytes: 0 };
   const t = f.type;

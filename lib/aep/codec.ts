@@ -2,12 +2,15 @@
 // responses, decode commands, against a profile (profile.ts). Big-endian, uppercase hex. Pure functions
 // that never throw: a result is the value or { err, msg } with a code from errors.ts. Nothing is
 // allocated beyond FRAME_MAX_BYTES whatever a length field or a caller's value says. Written in few
-// functions (encode, decode and their helpers): on the device each function costs RAM.
+// functions on purpose, because on the device each costs 5 JsVars plus one per parameter (its body
+// nothing): encode, decode and util(), which does the small jobs (kind names, hex both ways, a field's
+// limits) by an op code; errors are object literals, and checking and writing fields are encode's own
+// two walks.
 
 export { FRAME_MAX_BYTES, E_UNKNOWN_SERVICE, E_WRONG_KIND, E_MISSING, E_TYPE, E_RANGE, E_TOO_LONG, E_FRAME_TOO_BIG, E_TRUNCATED, E_LENGTH, E_ODD_HEX, E_NOT_HEX, E_UNKNOWN_TYPE, E_BAD_PROFILE, CODEC_ERR_NAMES, codecErrName } from "./errors";
 import { FRAME_MAX_BYTES, E_UNKNOWN_SERVICE, E_WRONG_KIND, E_MISSING, E_TYPE, E_RANGE, E_TOO_LONG, E_FRAME_TOO_BIG, E_TRUNCATED, E_LENGTH, E_ODD_HEX, E_NOT_HEX, E_UNKNOWN_TYPE, E_BAD_PROFILE } from "./errors";
-import { findService, kindName, FT_BYTES, FT_DATE, FT_FLOAT32, FT_FLOAT64, FT_INT16, FT_INT32, FT_INT8, FT_STRING, FT_VARBYTES, FT_VARSTRING, MODE_NON, SK_COMMAND, SK_EVENT, SK_REPORT, SK_RESPONSE } from "./profile";
-import type { FieldSpec, Profile } from "./profile";
+import { findService, FT_BYTES, FT_DATE, FT_FLOAT32, FT_FLOAT64, FT_INT16, FT_INT32, FT_INT8, FT_STRING, FT_VARBYTES, FT_VARSTRING, MODE_NON, SK_COMMAND, SK_EVENT, SK_REPORT, SK_RESPONSE } from "./profile";
+import type { FieldSpec, Profile, ServiceSpec } from "./profile";
 
 /** Decoded values: numbers, strings (byte strings), bytes as uppercase hex. */
 export type FieldValue = number | string;
@@ -63,46 +66,59 @@ const enum Num {
   DATE_MAX = 8.64e15,
 }
 
-/** An error, with the frame's ids when the header could be read. */
-function fail(err: number, msg: string, serviceId: number | undefined, taskId: number | undefined): CodecError {
-  const e: CodecError = { err: err, msg: msg };
-  if (serviceId !== undefined) e.serviceId = serviceId;
-  if (taskId !== undefined) e.taskId = taskId;
-  return e;
+/** What util() does. A const enum: the numbers are inlined and cost nothing at run time. */
+const enum U {
+  KIND_NAME,
+  FROM_HEX,
+  TO_HEX,
+  LIMITS,
 }
 
+/** "report", "event", "command", "response", or "" for a byte that is no CTWing message type. */
+function util(op: U.KIND_NAME, kind: number): string;
 /**
- * Hex into `out` (the caller bounds the size). Returns the byte count, or a negative code:
- * -E_ODD_HEX, -E_NOT_HEX, -E_FRAME_TOO_BIG (does not fit `out`). Either case of hex digits.
+ * Hex into `out` (the caller bounds the size), or only checked when `out` is undefined. Returns the
+ * byte count, or a negative code: -E_ODD_HEX, -E_NOT_HEX, -E_FRAME_TOO_BIG (does not fit `out`).
+ * Either case of hex digits.
  */
-export function hexToBytes(hex: string, out: Uint8Array): number {
-  const n = hex.length;
-  if (n & 1) return -E_ODD_HEX;
-  if (n / 2 > out.length) return -E_FRAME_TOO_BIG;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const c = hex.charCodeAt(i);
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (d < 0) return -E_NOT_HEX;
-    v = (v << 4) | d;
-    if (i & 1) out[i >> 1] = v & 255;
-  }
-  return n >> 1;
-}
-
-/** Uppercase hex of bytes[start..end) (whole array by default). */
-export function bytesToHex(bytes: Uint8Array, start?: number, end?: number): string {
-  const e = end === undefined ? bytes.length : end;
-  let s = "";
-  for (let i = start === undefined ? 0 : start; i < e; i++) s += "0123456789ABCDEF".charAt(bytes[i] >> 4) + "0123456789ABCDEF".charAt(bytes[i] & 15);
-  return s;
-}
-
+function util(op: U.FROM_HEX, hex: string, out: Uint8Array | undefined): number;
+/** Uppercase hex of bytes[start..end). */
+function util(op: U.TO_HEX, bytes: Uint8Array, start: number, end: number): string;
 /**
  * [lo, hi] of a field: the value range for numbers, the byte-length range for strings and bytes;
  * null when the field type or `len` is invalid. An integer with min >= 0 is unsigned (lo >= 0).
  */
-function limits(f: FieldSpec): number[] | null {
+function util(op: U.LIMITS, f: FieldSpec): number[] | null;
+/**
+ * The codec's four small jobs in one function, chosen by `op` (the overloads above say what each
+ * takes): on the device every function costs 5 JsVars plus one per parameter, its body nothing, so one
+ * function with a switch is cheaper than four.
+ */
+function util(op: U, a: any, b?: any, c?: any): any {
+  if (op === U.KIND_NAME) return a === SK_REPORT ? "report" : a === SK_EVENT ? "event" : a === SK_COMMAND ? "command" : a === SK_RESPONSE ? "response" : "";
+  if (op === U.FROM_HEX) {
+    const hex: string = a;
+    const out: Uint8Array | undefined = b;
+    const n = hex.length;
+    if (n & 1) return -E_ODD_HEX;
+    if (out && n / 2 > out.length) return -E_FRAME_TOO_BIG;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const ch = hex.charCodeAt(i);
+      const d = ch >= 48 && ch <= 57 ? ch - 48 : ch >= 65 && ch <= 70 ? ch - 55 : ch >= 97 && ch <= 102 ? ch - 87 : -1;
+      if (d < 0) return -E_NOT_HEX;
+      v = (v << 4) | d;
+      if (out && i & 1) out[i >> 1] = v & 255;
+    }
+    return n >> 1;
+  }
+  if (op === U.TO_HEX) {
+    const digits = "0123456789ABCDEF";
+    let s = "";
+    for (let i = b; i < c; i++) s += digits.charAt(a[i] >> 4) + digits.charAt(a[i] & 15);
+    return s;
+  }
+  const f: FieldSpec = a;
   const t = f.type;
   let lo: number;
   let hi: number;
@@ -133,64 +149,24 @@ function limits(f: FieldSpec): number[] | null {
   return [lo, hi];
 }
 
+// The same jobs by name, for desktop code (tests, build/codec-cli.ts): the device calls util().
+
 /**
- * Bytes the value takes in the frame, or why it cannot be encoded. With `dv` it also writes the value
- * at `pos` (fixed fields stay 0x00-padded): the same walk checks and writes.
+ * Hex into `out` (the caller bounds the size). Returns the byte count, or a negative code:
+ * -E_ODD_HEX, -E_NOT_HEX, -E_FRAME_TOO_BIG (does not fit `out`). Either case of hex digits.
  */
-function field(f: FieldSpec, v: any, dv: DataView | undefined, pos: number): number | CodecError {
-  const lim = limits(f);
-  const t = f.type;
-  const name = f.name + ": ";
-  if (!lim) return fail(E_BAD_PROFILE, name + "bad type or len", undefined, undefined);
-  if (v === undefined || v === null) return fail(E_MISSING, name + "missing", undefined, undefined);
-  if (t <= FT_DATE) {
-    if (typeof v !== "number" || !isFinite(v)) return fail(E_TYPE, name + "not a finite number", undefined, undefined);
-    if (t !== FT_FLOAT32 && t !== FT_FLOAT64 && v !== Math.floor(v)) return fail(E_TYPE, name + "not an integer", undefined, undefined);
-    if (v < lim[0] || v > lim[1]) return fail(E_RANGE, name + v + " outside " + lim[0] + ".." + lim[1], undefined, undefined);
-    if (dv) {
-      if (t === FT_INT32) {
-        if (v < 0) dv.setInt32(pos, v, false);
-        else dv.setUint32(pos, v, false);
-      } else if (t === FT_INT16) {
-        if (v < 0) dv.setInt16(pos, v, false);
-        else dv.setUint16(pos, v, false);
-      } else if (t === FT_INT8) dv.setUint8(pos, v & 255);
-      else if (t === FT_FLOAT32) dv.setFloat32(pos, v, false);
-      else if (t === FT_DATE) {
-        // No BigInt on the device: two 32-bit halves, exact below 2^53.
-        const hi = Math.floor(v / Num.TWO32);
-        dv.setInt32(pos, hi, false);
-        dv.setUint32(pos + 4, v - hi * Num.TWO32, false);
-      } else dv.setFloat64(pos, v, false);
-    }
-    return t === FT_INT16 ? 2 : t === FT_INT8 ? 1 : t === FT_FLOAT64 || t === FT_DATE ? 8 : 4;
-  }
-  const text = t === FT_STRING || t === FT_VARSTRING;
-  const fixed = t === FT_STRING || t === FT_BYTES;
-  let n: number;
-  if (typeof v === "string" && !text && v.length & 1) return fail(E_TYPE, name + "bytes must be even-length hex", undefined, undefined);
-  if (typeof v === "string") n = text ? v.length : v.length / 2;
-  else if (!text && v instanceof Uint8Array) n = v.length;
-  else return fail(E_TYPE, name + (text ? "not a string" : "not hex or Uint8Array"), undefined, undefined);
-  if (n > lim[1]) return fail(E_TOO_LONG, name + n + " bytes, at most " + lim[1], undefined, undefined);
-  if (n < lim[0]) return fail(E_RANGE, name + n + " bytes, at least " + lim[0], undefined, undefined);
-  // Content checks after the length check: an oversized value is refused without being walked.
-  let p = pos;
-  if (dv && !fixed) {
-    dv.setUint16(p, n, false);
-    p += 2;
-  }
-  if (typeof v !== "string") {
-    if (dv) for (let i = 0; i < n; i++) dv.setUint8(p + i, v[i]);
-  } else if (text) {
-    for (let i = 0; i < n; i++) {
-      const c = v.charCodeAt(i);
-      if (c > 255) return fail(E_TYPE, name + "character above 0xFF (pass UTF-8 bytes)", undefined, undefined);
-      if (dv) dv.setUint8(p + i, c);
-    }
-  } else if ((dv || n <= FRAME_MAX_BYTES) && hexToBytes(v, dv ? new Uint8Array(dv.buffer, p, n) : new Uint8Array(n)) < 0) return fail(E_TYPE, name + "bytes must be even-length hex", undefined, undefined);
-  // (Bytes that cannot fit a frame are not checked or copied: encode refuses the frame by its size.)
-  return fixed ? (f.len as number) : n + 2;
+export function hexToBytes(hex: string, out: Uint8Array): number {
+  return util(U.FROM_HEX, hex, out);
+}
+
+/** Uppercase hex of bytes[start..end) (whole array by default). */
+export function bytesToHex(bytes: Uint8Array, start?: number, end?: number): string {
+  return util(U.TO_HEX, bytes, start === undefined ? 0 : start, end === undefined ? bytes.length : end);
+}
+
+/** "report", "event", "command", "response", or "" for a byte that is no CTWing message type. */
+export function kindName(kind: number): string {
+  return util(U.KIND_NAME, kind);
 }
 
 /**
@@ -199,31 +175,90 @@ function field(f: FieldSpec, v: any, dv: DataView | undefined, pos: number): num
  */
 export function encode(profile: Profile, serviceId: number, want: number, taskId: number, values: InputValues): Encoded | CodecError {
   const s = typeof serviceId === "number" ? findService(profile, serviceId) : undefined;
-  if (!s) return fail(E_UNKNOWN_SERVICE, "service " + serviceId + " not in the profile", undefined, undefined);
+  if (!s) return { err: E_UNKNOWN_SERVICE, msg: "service " + serviceId + " not in the profile" };
   const uplink = s.kind === SK_REPORT || s.kind === SK_EVENT;
   if (want === SK_REPORT ? !uplink : s.kind !== want)
-    return fail(E_WRONG_KIND, "service " + serviceId + " is a " + kindName(s.kind) + ", not a " + (want === SK_REPORT ? "report or event" : kindName(want)), undefined, undefined);
+    return { err: E_WRONG_KIND, msg: "service " + serviceId + " is a " + util(U.KIND_NAME, s.kind) + ", not a " + (want === SK_REPORT ? "report or event" : util(U.KIND_NAME, want)) };
   const tasked = want !== SK_REPORT;
-  if (tasked && !(taskId >= 0 && taskId <= 65535 && taskId === Math.floor(taskId))) return fail(E_RANGE, "taskId " + taskId + " outside 0..65535", undefined, undefined);
-  if (typeof values !== "object" || values === null) return fail(E_TYPE, "values must be an object", undefined, undefined);
+  if (tasked && !(taskId >= 0 && taskId <= 65535 && taskId === Math.floor(taskId))) return { err: E_RANGE, msg: "taskId " + taskId + " outside 0..65535" };
+  if (typeof values !== "object" || values === null) return { err: E_TYPE, msg: "values must be an object" };
   const fields = s.fields;
   const hdr = tasked ? 7 : 5;
-  let total = hdr;
-  for (let i = 0; i < fields.length; i++) {
-    const r = field(fields[i], values[fields[i].name], undefined, 0);
-    if (typeof r !== "number") return r;
-    total += r;
-  }
-  if (total > FRAME_MAX_BYTES) return fail(E_FRAME_TOO_BIG, "frame would be " + total + " bytes, at most " + FRAME_MAX_BYTES, undefined, undefined);
-  const buf = new Uint8Array(total);
-  const dv = new DataView(buf.buffer);
-  buf[0] = s.kind;
-  dv.setUint16(1, s.id, false);
-  if (tasked) dv.setUint16(3, taskId, false);
-  dv.setUint16(hdr - 2, total - hdr, false);
+  // Two walks of the fields, one code (not a per-field function: RAM on the device). The first checks
+  // every value and adds up the frame's size; the second, with `dv`, writes them (fixed fields stay
+  // 0x00-padded).
+  let buf: Uint8Array | undefined;
+  let dv: DataView | undefined;
   let pos = hdr;
-  for (let i = 0; i < fields.length; i++) pos += field(fields[i], values[fields[i].name], dv, pos) as number;
-  return { hex: bytesToHex(buf), mode: s.mode === MODE_NON ? MODE_NON : 0 };
+  for (;;) {
+    pos = hdr;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      const v: any = values[f.name];
+      const lim = util(U.LIMITS, f);
+      const t = f.type;
+      const name = f.name + ": ";
+      if (!lim) return { err: E_BAD_PROFILE, msg: name + "bad type or len" };
+      if (v === undefined || v === null) return { err: E_MISSING, msg: name + "missing" };
+      if (t <= FT_DATE) {
+        if (typeof v !== "number" || !isFinite(v)) return { err: E_TYPE, msg: name + "not a finite number" };
+        if (t !== FT_FLOAT32 && t !== FT_FLOAT64 && v !== Math.floor(v)) return { err: E_TYPE, msg: name + "not an integer" };
+        if (v < lim[0] || v > lim[1]) return { err: E_RANGE, msg: name + v + " outside " + lim[0] + ".." + lim[1] };
+        if (dv) {
+          if (t === FT_INT32) {
+            if (v < 0) dv.setInt32(pos, v, false);
+            else dv.setUint32(pos, v, false);
+          } else if (t === FT_INT16) {
+            if (v < 0) dv.setInt16(pos, v, false);
+            else dv.setUint16(pos, v, false);
+          } else if (t === FT_INT8) dv.setUint8(pos, v & 255);
+          else if (t === FT_FLOAT32) dv.setFloat32(pos, v, false);
+          else if (t === FT_DATE) {
+            // No BigInt on the device: two 32-bit halves, exact below 2^53.
+            const hi = Math.floor(v / Num.TWO32);
+            dv.setInt32(pos, hi, false);
+            dv.setUint32(pos + 4, v - hi * Num.TWO32, false);
+          } else dv.setFloat64(pos, v, false);
+        }
+        pos += t === FT_INT16 ? 2 : t === FT_INT8 ? 1 : t === FT_FLOAT64 || t === FT_DATE ? 8 : 4;
+        continue;
+      }
+      const text = t === FT_STRING || t === FT_VARSTRING;
+      const fixed = t === FT_STRING || t === FT_BYTES;
+      let n: number;
+      if (typeof v === "string" && !text && v.length & 1) return { err: E_TYPE, msg: name + "bytes must be even-length hex" };
+      if (typeof v === "string") n = text ? v.length : v.length / 2;
+      else if (!text && v instanceof Uint8Array) n = v.length;
+      else return { err: E_TYPE, msg: name + (text ? "not a string" : "not hex or Uint8Array") };
+      if (n > lim[1]) return { err: E_TOO_LONG, msg: name + n + " bytes, at most " + lim[1] };
+      if (n < lim[0]) return { err: E_RANGE, msg: name + n + " bytes, at least " + lim[0] };
+      // Content checks after the length check: an oversized value is refused without being walked.
+      let p = pos;
+      if (dv && !fixed) {
+        dv.setUint16(p, n, false);
+        p += 2;
+      }
+      if (typeof v !== "string") {
+        if (dv) for (let k = 0; k < n; k++) dv.setUint8(p + k, v[k]);
+      } else if (text) {
+        for (let k = 0; k < n; k++) {
+          const c = v.charCodeAt(k);
+          if (c > 255) return { err: E_TYPE, msg: name + "character above 0xFF (pass UTF-8 bytes)" };
+          if (dv) dv.setUint8(p + k, c);
+        }
+      } else if ((dv || n <= FRAME_MAX_BYTES) && util(U.FROM_HEX, v, dv ? new Uint8Array(dv.buffer, p, n) : undefined) < 0) return { err: E_TYPE, msg: name + "bytes must be even-length hex" };
+      // (Bytes that cannot fit a frame are not checked or copied: the frame is refused by its size.)
+      pos += fixed ? (f.len as number) : n + 2;
+    }
+    if (buf) return { hex: util(U.TO_HEX, buf, 0, buf.length), mode: s.mode === MODE_NON ? MODE_NON : 0 };
+    if (pos > FRAME_MAX_BYTES) return { err: E_FRAME_TOO_BIG, msg: "frame would be " + pos + " bytes, at most " + FRAME_MAX_BYTES };
+    buf = new Uint8Array(pos);
+    dv = new DataView(buf.buffer);
+    buf[0] = s.kind;
+    dv.setUint16(1, s.id, false);
+    if (tasked) dv.setUint16(3, taskId, false);
+    dv.setUint16(hdr - 2, pos - hdr, false);
+  }
 }
 
 /** Report (02) or event (07) frame: `kind | serviceId(2) | length(2) | params`. */
@@ -247,92 +282,116 @@ export function encodeCommand(profile: Profile, serviceId: number, taskId: numbe
  * known service or not: a GenericFrame). The declared length must match the bytes present exactly.
  */
 export function decode(profile: Profile | undefined, hex: string, want: number): DecodedFrame | GenericFrame | CodecError {
-  if (typeof hex !== "string") return fail(E_TYPE, "hex must be a string", undefined, undefined);
+  if (typeof hex !== "string") return { err: E_TYPE, msg: "hex must be a string" };
   const n = hex.length;
-  if (n > FRAME_MAX_BYTES * 2) return fail(E_FRAME_TOO_BIG, n + " hex characters, at most " + FRAME_MAX_BYTES * 2, undefined, undefined);
-  if (n & 1) return fail(E_ODD_HEX, "odd hex length " + n, undefined, undefined);
+  if (n > FRAME_MAX_BYTES * 2) return { err: E_FRAME_TOO_BIG, msg: n + " hex characters, at most " + FRAME_MAX_BYTES * 2 };
+  if (n & 1) return { err: E_ODD_HEX, msg: "odd hex length " + n };
   const bytes = new Uint8Array(n >> 1);
-  if (hexToBytes(hex, bytes) < 0) {
+  if (util(U.FROM_HEX, hex, bytes) < 0) {
     let i = 0;
     for (; i < n; i++) {
       const c = hex.charCodeAt(i);
       if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) break;
     }
-    return fail(E_NOT_HEX, "not hex at character " + i, undefined, undefined);
+    return { err: E_NOT_HEX, msg: "not hex at character " + i };
   }
   const len = bytes.length;
-  if (len < 1) return fail(E_TRUNCATED, "empty frame", undefined, undefined);
+  if (len < 1) return { err: E_TRUNCATED, msg: "empty frame" };
   const kind = bytes[0];
-  const type = kindName(kind);
-  if (!type) return fail(E_UNKNOWN_TYPE, "type byte 0x" + bytesToHex(bytes, 0, 1) + " is not 02, 07, 06 or 86", undefined, undefined);
+  const type = util(U.KIND_NAME, kind);
+  if (!type) return { err: E_UNKNOWN_TYPE, msg: "type byte 0x" + util(U.TO_HEX, bytes, 0, 1) + " is not 02, 07, 06 or 86" };
   const hdr = kind === SK_COMMAND || kind === SK_RESPONSE ? 7 : 5;
   const sid = len >= 3 ? (bytes[1] << 8) | bytes[2] : undefined;
   const tid = hdr === 7 && len >= 5 ? (bytes[3] << 8) | bytes[4] : undefined;
-  if (len < hdr) return fail(E_TRUNCATED, type + " header needs " + hdr + " bytes, got " + len, sid, tid);
-  const declared = (bytes[hdr - 2] << 8) | bytes[hdr - 1];
-  if (declared > len - hdr) return fail(E_TRUNCATED, "length field says " + declared + " bytes, " + (len - hdr) + " present", sid, tid);
-  if (declared < len - hdr) return fail(E_LENGTH, "length field says " + declared + " bytes, " + (len - hdr) + " present (trailing bytes)", sid, tid);
-  if (want < 0 || !profile) {
-    const g: GenericFrame = { kind: kind, type: type, serviceId: sid as number, length: declared, payloadHex: bytesToHex(bytes, hdr) };
+  // From here on an error carries the ids read so far, set once at the end: the caller can still answer
+  // the task. (One exit instead of an error-making function: RAM on the device.)
+  const declared = len < hdr ? -1 : (bytes[hdr - 2] << 8) | bytes[hdr - 1];
+  let e: CodecError | undefined;
+  let s: ServiceSpec | undefined;
+  if (declared < 0) e = { err: E_TRUNCATED, msg: type + " header needs " + hdr + " bytes, got " + len };
+  else if (declared > len - hdr) e = { err: E_TRUNCATED, msg: "length field says " + declared + " bytes, " + (len - hdr) + " present" };
+  else if (declared < len - hdr) e = { err: E_LENGTH, msg: "length field says " + declared + " bytes, " + (len - hdr) + " present (trailing bytes)" };
+  else if (want < 0 || !profile) {
+    const g: GenericFrame = { kind: kind, type: type, serviceId: sid as number, length: declared, payloadHex: util(U.TO_HEX, bytes, hdr, len) };
     if (tid !== undefined) g.taskId = tid;
     return g;
-  }
-  if (want && kind !== want) return fail(E_WRONG_KIND, "a " + type + " frame, not a " + kindName(want), sid, tid);
-  const s = findService(profile, sid as number);
-  if (!s) return fail(E_UNKNOWN_SERVICE, "service " + sid + " not in the profile", sid, tid);
-  if (s.kind !== kind) return fail(E_WRONG_KIND, "service " + sid + " is a " + kindName(s.kind) + ", frame says " + type, sid, tid);
-  const values: FieldValues = {};
-  const dv = new DataView(bytes.buffer);
-  const end = hdr + declared;
-  let pos = hdr;
-  for (let i = 0; i < s.fields.length; i++) {
-    // One field at `pos`: range-checked like an encoded value.
-    const f = s.fields[i];
-    const lim = limits(f);
-    const t = f.type;
-    const name = f.name + ": ";
-    if (!lim) return fail(E_BAD_PROFILE, name + "bad type or len", sid, tid);
-    if (t <= FT_DATE) {
-      const size = t === FT_INT16 ? 2 : t === FT_INT8 ? 1 : t === FT_FLOAT64 || t === FT_DATE ? 8 : 4;
-      if (pos + size > end) return fail(E_LENGTH, name + "needs " + size + " bytes, " + (end - pos) + " left", sid, tid);
-      const u = lim[0] >= 0;
-      let v: number;
-      if (t === FT_INT32) v = u ? dv.getUint32(pos, false) : dv.getInt32(pos, false);
-      else if (t === FT_INT16) v = u ? dv.getUint16(pos, false) : dv.getInt16(pos, false);
-      else if (t === FT_INT8) v = u ? bytes[pos] : dv.getInt8(pos);
-      else if (t === FT_FLOAT32) v = dv.getFloat32(pos, false);
-      else if (t === FT_DATE) v = dv.getInt32(pos, false) * Num.TWO32 + dv.getUint32(pos + 4, false);
-      else v = dv.getFloat64(pos, false);
-      if (!isFinite(v)) return fail(E_RANGE, name + "not a finite number", sid, tid);
-      if (v < lim[0] || v > lim[1]) return fail(E_RANGE, name + v + " outside " + lim[0] + ".." + lim[1], sid, tid);
-      values[f.name] = v;
-      pos += size;
-      continue;
+  } else if (want && kind !== want) e = { err: E_WRONG_KIND, msg: "a " + type + " frame, not a " + util(U.KIND_NAME, want) };
+  else if (!(s = findService(profile, sid as number))) e = { err: E_UNKNOWN_SERVICE, msg: "service " + sid + " not in the profile" };
+  else if (s.kind !== kind) e = { err: E_WRONG_KIND, msg: "service " + sid + " is a " + util(U.KIND_NAME, s.kind) + ", frame says " + type };
+  else {
+    const values: FieldValues = {};
+    const dv = new DataView(bytes.buffer);
+    const end = hdr + declared;
+    let pos = hdr;
+    for (let i = 0; i < s.fields.length; i++) {
+      // One field at `pos`: range-checked like an encoded value.
+      const f = s.fields[i];
+      const lim = util(U.LIMITS, f);
+      const t = f.type;
+      const name = f.name + ": ";
+      if (!lim) {
+        e = { err: E_BAD_PROFILE, msg: name + "bad type or len" };
+        break;
+      }
+      if (t <= FT_DATE) {
+        const size = t === FT_INT16 ? 2 : t === FT_INT8 ? 1 : t === FT_FLOAT64 || t === FT_DATE ? 8 : 4;
+        if (pos + size > end) {
+          e = { err: E_LENGTH, msg: name + "needs " + size + " bytes, " + (end - pos) + " left" };
+          break;
+        }
+        const u = lim[0] >= 0;
+        let v: number;
+        if (t === FT_INT32) v = u ? dv.getUint32(pos, false) : dv.getInt32(pos, false);
+        else if (t === FT_INT16) v = u ? dv.getUint16(pos, false) : dv.getInt16(pos, false);
+        else if (t === FT_INT8) v = u ? bytes[pos] : dv.getInt8(pos);
+        else if (t === FT_FLOAT32) v = dv.getFloat32(pos, false);
+        else if (t === FT_DATE) v = dv.getInt32(pos, false) * Num.TWO32 + dv.getUint32(pos + 4, false);
+        else v = dv.getFloat64(pos, false);
+        if (!isFinite(v)) e = { err: E_RANGE, msg: name + "not a finite number" };
+        else if (v < lim[0] || v > lim[1]) e = { err: E_RANGE, msg: name + v + " outside " + lim[0] + ".." + lim[1] };
+        if (e) break;
+        values[f.name] = v;
+        pos += size;
+        continue;
+      }
+      const fixed = t === FT_STRING || t === FT_BYTES;
+      let p = pos;
+      let fl = f.len as number;
+      if (!fixed) {
+        if (p + 2 > end) {
+          e = { err: E_LENGTH, msg: name + "needs a 2-byte length, " + (end - p) + " left" };
+          break;
+        }
+        fl = (bytes[p] << 8) | bytes[p + 1];
+        p += 2;
+      }
+      if (p + fl > end) {
+        e = { err: E_LENGTH, msg: name + "needs " + fl + " bytes, " + (end - p) + " left" };
+        break;
+      }
+      let m = fl;
+      if (t === FT_STRING) while (m > 0 && bytes[p + m - 1] === 0) m--;
+      if (m > lim[1]) e = { err: E_TOO_LONG, msg: name + m + " bytes, at most " + lim[1] };
+      else if (m < lim[0]) e = { err: E_RANGE, msg: name + m + " bytes, at least " + lim[0] };
+      if (e) break;
+      if (t === FT_STRING || t === FT_VARSTRING) {
+        let str = "";
+        for (let k = 0; k < m; k++) str += String.fromCharCode(bytes[p + k]);
+        values[f.name] = str;
+      } else values[f.name] = util(U.TO_HEX, bytes, p, p + fl);
+      pos = p + fl;
     }
-    const fixed = t === FT_STRING || t === FT_BYTES;
-    let p = pos;
-    let fl = f.len as number;
-    if (!fixed) {
-      if (p + 2 > end) return fail(E_LENGTH, name + "needs a 2-byte length, " + (end - p) + " left", sid, tid);
-      fl = (bytes[p] << 8) | bytes[p + 1];
-      p += 2;
+    if (!e && pos !== end) e = { err: E_LENGTH, msg: "length field says " + declared + " bytes, fields use " + (pos - hdr) };
+    if (!e) {
+      const d: DecodedFrame = { kind: kind, serviceId: sid as number, service: s.name, values: values };
+      if (tid !== undefined) d.taskId = tid;
+      return d;
     }
-    if (p + fl > end) return fail(E_LENGTH, name + "needs " + fl + " bytes, " + (end - p) + " left", sid, tid);
-    let m = fl;
-    if (t === FT_STRING) while (m > 0 && bytes[p + m - 1] === 0) m--;
-    if (m > lim[1]) return fail(E_TOO_LONG, name + m + " bytes, at most " + lim[1], sid, tid);
-    if (m < lim[0]) return fail(E_RANGE, name + m + " bytes, at least " + lim[0], sid, tid);
-    if (t === FT_STRING || t === FT_VARSTRING) {
-      let str = "";
-      for (let k = 0; k < m; k++) str += String.fromCharCode(bytes[p + k]);
-      values[f.name] = str;
-    } else values[f.name] = bytesToHex(bytes, p, p + fl);
-    pos = p + fl;
   }
-  if (pos !== end) return fail(E_LENGTH, "length field says " + declared + " bytes, fields use " + (pos - hdr), sid, tid);
-  const d: DecodedFrame = { kind: kind, serviceId: sid as number, service: s.name, values: values };
-  if (tid !== undefined) d.taskId = tid;
-  return d;
+  const r = e as CodecError;
+  if (sid !== undefined) r.serviceId = sid;
+  if (tid !== undefined) r.taskId = tid;
+  return r;
 }
 
 /** Any frame of a service the profile knows (02, 07, 06, 86), to values. */
@@ -360,18 +419,18 @@ export function checkProfile(profile: Profile): CodecError | null {
   for (let i = 0; i < ss.length; i++) {
     const s = ss[i];
     const where = "service " + s.id + " " + s.name + ": ";
-    const bad = (why: string): CodecError => fail(E_BAD_PROFILE, where + why, undefined, undefined);
+    const bad = (why: string): CodecError => ({ err: E_BAD_PROFILE, msg: where + why });
     if (!(s.id >= 0 && s.id <= 65535 && s.id === Math.floor(s.id))) return bad("id outside 0..65535");
     for (let j = 0; j < i; j++) if (ss[j].id === s.id || ss[j].name === s.name) return bad("duplicate id or name");
-    if (!kindName(s.kind)) return bad("unknown kind " + s.kind);
+    if (!util(U.KIND_NAME, s.kind)) return bad("unknown kind " + s.kind);
     if (s.mode !== undefined && s.mode !== 0 && s.mode !== 1) return bad("mode must be 0 or 1");
     let size = s.kind === SK_COMMAND || s.kind === SK_RESPONSE ? 7 : 5;
     for (let k = 0; k < s.fields.length; k++) {
       const f = s.fields[k];
-      const lim = limits(f);
+      const lim = util(U.LIMITS, f);
       if (!lim) return bad(f.name + ": unknown type or bad len");
       for (let j = 0; j < k; j++) if (s.fields[j].name === f.name) return bad(f.name + ": duplicate field");
-      // limits() clamps min/max to the type: a difference means the profile asks for the impossible.
+      // util(U.LIMITS) clamps min/max to the type: a difference means the profile asks for the impossible.
       if ((f.min !== undefined && f.min !== lim[0]) || (f.max !== undefined && f.max !== lim[1]) || lim[0] > lim[1])
         return bad(f.name + ": min/max outside the type (min >= 0 makes an integer unsigned)");
       const t = f.type;

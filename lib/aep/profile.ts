@@ -73,13 +73,3 @@ export function findService(profile: Profile, idOrName: number | string): Servic
   }
   return undefined;
 }
-
-/** "report", "event", "command", "response", or "" for a byte that is no CTWing message type. */
-export function kindName(kind: number): string {
-  if (kind === SK_REPORT) return "report";
-  if (kind === SK_EVENT) return "event";
-  if (kind === SK_COMMAND) return "command";
-  if (kind === SK_RESPONSE) return "response";
-  return "";
-}
-

@@ -8,7 +8,6 @@ import { RESULT_BAD_RESPONSE, RESULT_HANDLER_FAILED } from "./aep/errors";
 import { findService, SK_COMMAND, SK_REPORT, SK_RESPONSE, type Profile } from "./aep/profile";
 import { EV_START, EV_UPLINK, START_WARM } from "./link/events";
 import { Link, type DownlinkSink, type LinkOwner } from "./link/machine";
-import { handle } from "./link/table";
 import { Outbox, OB_DROPPED_OLDEST, OB_REFUSED, OB_STORE_FAILED, PRIO_NORMAL, PRIO_RESPONSE } from "./outbox/outbox";
 import { LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pins, type Random, type Store, type Uart } from "./ports";
 
@@ -64,7 +63,7 @@ export class Device implements DownlinkSink {
     this.commands = { received: 0, answered: 0, answeredWithError: 0, unanswerable: 0, queueRefused: 0 };
     this.outbox = new Outbox(ports.store, { flashBytes: CFG.outbox.flashBytes, policy: CFG.outbox.fullPolicy === "refuse-newest" ? "refuse-newest" : "drop-oldest" });
     const recovered = this.outbox.load();
-    this.link = new Link(ports, listener, this, this.outbox, handle);
+    this.link = new Link(ports, listener, this, this.outbox);
     if (recovered > 0) this.log(LOG_INFO, "outbox: " + recovered + " uplink(s) kept through the restart");
   }
 

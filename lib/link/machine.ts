@@ -17,6 +17,7 @@ import {
 import { POWER_CYCLE_AFTER, REG_GUARD_BURST, RESTART_AFTER } from "./retry";
 import { S_APN_FIX, S_AWAIT_SIM, S_BOOT_WAIT, S_CONFIGURE, S_DEREGISTERING, S_OFF, S_OFF_WAIT, S_PAUSED, S_POWER_OFF, S_POWER_ON, S_QUIET, S_READY, S_RESETTING, S_RETRY_WAIT, S_SHUTDOWN, S_SYNC, stateName } from "./states";
 import { Stat } from "./stats";
+import { handle } from "./table";
 import { urcLine } from "./urc";
 import { UpCmd, UpLimit, Uplink, type UplinkQueue } from "./uplink";
 import { Net } from "../sim7020/rows";
@@ -66,9 +67,6 @@ export interface LinkInfo {
   asleep: boolean;
 }
 
-/** The state handlers, one function (table.ts): it reads the event from m.ev. */
-export type StateHandler = (m: Link) => void;
-
 /**
  * The machine. Flags are numbers, 0 or 1: on the device a boolean property costs two JsVars, a small
  * integer one.
@@ -87,7 +85,6 @@ export class Link implements AtOwner {
   readonly up: Uplink;
   readonly owner: LinkOwner;
   private downlinks: DownlinkSink;
-  private handler: StateHandler;
 
   state: number;
   /** Bumped on every state change: AT results from an older state are dropped. */
@@ -149,11 +146,10 @@ export class Link implements AtOwner {
   /** When Ready was last left (or the MCU started): the outage being measured. */
   downSinceMs: number;
 
-  constructor(ports: LinkPorts, owner: LinkOwner, downlinks: DownlinkSink, queue: UplinkQueue, handler: StateHandler) {
+  constructor(ports: LinkPorts, owner: LinkOwner, downlinks: DownlinkSink, queue: UplinkQueue) {
     this.ports = ports;
     this.owner = owner;
     this.downlinks = downlinks;
-    this.handler = handler;
     this.stats = new Int32Array(Stat.COUNT);
     this.rootCause = "";
     this.byCode = {};
@@ -334,7 +330,7 @@ export class Link implements AtOwner {
           if (st !== S_OFF && st !== S_SHUTDOWN) this.go(S_SHUTDOWN, ev.code ? "module reboot requested" : "shutdown requested", ev.code ? OPT_REBOOT : 0);
           return;
       }
-      this.handler(this);
+      handle(this);
     } catch (e) {
       // Nothing the module or the platform sends may stop the machine: log, count, and start over.
       this.stats[Stat.EXCEPTIONS]++;
@@ -353,7 +349,7 @@ export class Link implements AtOwner {
     const ev = this.ev;
     const type = ev.type;
     ev.type = EV_LEAVE;
-    this.handler(this);
+    handle(this);
     for (let i = 0; i < T_SUPERVISOR; i++) this.setTimer(i, T_CLEAR);
     this.at.withdraw(); // the state's commands: none will report
     if (CFG.modem.pwrkeyPin !== null) this.ports.pins.pwrkey(false); // no state keeps PWRKEY asserted past its end
@@ -379,7 +375,7 @@ export class Link implements AtOwner {
     }
     this.owner.linkEvent(LE_STATE, from, next, reason);
     ev.type = EV_ENTER;
-    this.handler(this);
+    handle(this);
     ev.type = type;
   }
 

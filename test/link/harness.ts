@@ -5,7 +5,6 @@
 import { EV_START, LE_STATE, START_WARM } from "../../lib/link/events";
 import { Link } from "../../lib/link/machine";
 import { S_READY, stateName } from "../../lib/link/states";
-import { handle } from "../../lib/link/table";
 import { LOG_INFO, type Log } from "../../lib/ports";
 import { testConfig } from "../support/config";
 import { FakeClock } from "../support/fake-clock";
@@ -66,7 +65,7 @@ export function makeRig(opts: { seed?: number; sim?: Partial<SimOptions>; config
     },
   };
   const nothing = { head: () => undefined, remove: () => false, noteTry: () => {}, size: () => 0, push: () => 2, nextSeq: () => 0 };
-  const link = new Link({ uart, clock, pins: wiredPins(sim.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null), log, random: () => rng.next() }, owner, owner, nothing, handle);
+  const link = new Link({ uart, clock, pins: wiredPins(sim.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null), log, random: () => rng.next() }, owner, owner, nothing);
   uart.attach((c) => link.at.feed(c));
   const rig: Rig = {
     clock,

@@ -32,32 +32,11 @@ const enum C {
   COPS = 6,
 }
 
-/**
- * What the data path (or a session notice) asks for. Recovering leaves Ready: the first recovery since
- * the last delivery goes at once; the next ones wait the retry table's delay (which only a delivery
- * resets), so a fault that survives a successful registration cannot loop at full speed.
- */
-function act(m: Link, dp: number, why: string): void {
-  if (dp === Dp.NONE) return;
-  if (dp === Dp.PAUSE) return m.go(S_PAUSED, "platform has disabled the device (error 7)", Session.PAUSE_DEFAULT_S);
-  if (dp === Dp.MODULE_LOST) {
-    m.cause("silent");
-    return m.fail("module silent far longer than its TAU", false, S_SYNC, 0, FAIL_STEP);
-  }
-  // REREGISTER, CHECK_SESSION: ask the module (RegCheck); RESTART_SESSION: DEREG first, then REG.
-  const next = dp === Dp.RESTART_SESSION ? S_DEREGISTERING : S_REG_CHECK;
-  const opt = dp === Dp.RESTART_SESSION ? S_REGISTERING : 0;
-  m.stats[Stat.RECOVERIES]++;
-  const sp = why.indexOf(" ");
-  m.cause(sp > 0 ? why.substring(0, sp) : why);
-  if (m.failures === 0) {
-    m.failures = 1;
-    m.go(next, why, opt);
-  } else m.fail(why, false, next, opt, FAIL_RECOVERY);
-}
-
 export function ready(m: Link): void {
   const ev = m.ev;
+  // What the data path (or a session notice) asks for, acted on at the end (Dp).
+  let dp: number = Dp.NONE;
+  let why = "";
   switch (ev.type) {
     case EV_ENTER: {
       // Ready reached: measure the outage, reset the bring-up streaks and the supervisor (not the
@@ -95,7 +74,8 @@ export function ready(m: Link): void {
       const s = ev.code;
       switch (ev.id) {
         case OP_SEND:
-          act(m, m.up.event(), "send," + s + ": session gone or unusable");
+          dp = m.up.event();
+          if (dp !== Dp.NONE) why = "send," + s + ": session gone or unusable";
           // Once per MCU boot (not after a deep-sleep wake), out of the bring-up path (a minute into
           // Ready, after a delivery, when nothing else is going on): the queries that only feed the log.
           if (s === SEND_OK && !m.infoAsked && m.state === S_READY && m.ports.clock.now() - m.t0 >= 60000 && !m.up.busy() && !m.at.busy()) {
@@ -104,36 +84,46 @@ export function ready(m: Link): void {
             if (m.info.imsi === "") m.send(Net.CIMI, C.CIMI);
             m.send(Net.COPS, C.COPS);
           }
-          return;
+          break;
         case OP_LWSTATUS:
-          act(m, Dp.RESTART_SESSION, "lwstatus," + s + ": session unusable");
-          return;
+          dp = Dp.RESTART_SESSION;
+          why = "lwstatus," + s + ": session unusable";
+          break;
         case OP_PING:
-          if (s !== 0) act(m, Dp.REREGISTER, "ping," + s + ": lifetime update failed");
-          return;
+          if (s === 0) return;
+          dp = Dp.REREGISTER;
+          why = "ping," + s + ": lifetime update failed";
+          break;
         case OP_UPDATE:
-          if (s === 13 || s === 14) act(m, Dp.REREGISTER, "update," + s + ": not registered");
-          return;
+          if (s !== 13 && s !== 14) return;
+          dp = Dp.REREGISTER;
+          why = "update," + s + ": not registered";
+          break;
         case OP_DEREG:
-          act(m, Dp.REREGISTER, "dereg," + s + ": session ended");
-          return;
+          dp = Dp.REREGISTER;
+          why = "dereg," + s + ": session ended";
+          break;
         case OP_PLAT:
           // plat,<s>,<disableTimeoutS>,<0 begin|1 end>: a begin with a timeout pauses for that long (until
           // the end notice); plat,0 alone drops the session; plat,1 alone is a firmware push.
           if (ev.d2 === 1) return;
           if (ev.d1 > 0) m.go(S_PAUSED, "plat," + s + ": platform disables the device for " + ev.d1 + " s", ev.d1);
-          else if (s === 0) act(m, Dp.REREGISTER, "plat,0: platform disconnected");
-          else m.go(S_PAUSED, "plat," + s + ": firmware download", Session.PAUSE_DEFAULT_S);
-          return;
+          else if (s === 0) {
+            dp = Dp.REREGISTER;
+            why = "plat,0: platform disconnected";
+          } else m.go(S_PAUSED, "plat," + s + ": firmware download", Session.PAUSE_DEFAULT_S);
+          break;
         case OP_PSM:
           m.up.resume(); // psm,0: the TAU timer woke the module (the dispatch cleared `asleep`)
           return;
       }
-      return;
+      break;
     }
     case EV_TIMER:
-      if (ev.id === T_DATA) act(m, m.up.event(), "uplinks keep failing: session unusable");
-      else if (ev.id === T_STATE) {
+      if (ev.id === T_DATA) {
+        dp = m.up.event();
+        why = "uplinks keep failing: session unusable";
+      } else if (ev.id === T_STATE) {
         // Local queries only (no radio traffic): fresh rssi for the reports, and a session check.
         m.setTimer(T_STATE, Ready.CHECK_MS);
         if (!CFG.network.psm.enabled) {
@@ -141,43 +131,66 @@ export function ready(m: Link): void {
           m.send(Aep.REG_READ, C.REG_READ);
         }
       }
-      return;
-    case EV_AT:
       break;
+    case EV_AT: {
+      const ok = ev.code === AT_OK;
+      switch (ev.id) {
+        case UpCmd.SEND:
+        case UpCmd.WAKE:
+          dp = m.up.event();
+          if (dp !== Dp.NONE) why = "send refused: " + resultText(ev.code, ev.err);
+          break;
+        case C.UPDATE:
+          if (ok) m.updateDone = 1;
+          else m.log(LOG_WARN, "binding mode update refused: " + resultText(ev.code, ev.err));
+          return;
+        case C.CSQ:
+          if (ok && parseValue(ev.text) >= 0) m.info.rssi = parseValue(ev.text);
+          return;
+        case C.REG_READ: {
+          const st = ok ? field(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0, Field.INT) : -1;
+          if (st < 0 || st === REG_STATE_OBSERVED) return;
+          dp = Dp.REREGISTER;
+          why = "session check: state " + st;
+          break;
+        }
+        case C.CGSN:
+          if (ok) m.info.imei = digitsLine(m.at.resp, "+CGSN:");
+          m.log(LOG_INFO, "IMEI " + (m.info.imei || "unreadable") + " (the endpoint name on AEP is built from it)");
+          return;
+        case C.CIMI:
+          if (ok) m.info.imsi = digitsLine(m.at.resp, "+CIMI:");
+          return;
+        case C.COPS: {
+          // +COPS: <mode>,<format>,"<oper>",<AcT>; AcT 9 is NB-IoT.
+          const i = afterPrefix(ev.text, "+COPS:");
+          if (ok && i >= 0) m.info.operator = field(ev.text, i, 2, Field.TEXT) || "";
+          m.log(LOG_INFO, "network: operator " + (m.info.operator || "?") + ", IMSI " + (m.info.imsi || "?") + ", rssi " + m.info.rssi);
+          return;
+        }
+      }
+      break;
+    }
     default:
       return;
   }
-  const ok = ev.code === AT_OK;
-  switch (ev.id) {
-    case UpCmd.SEND:
-    case UpCmd.WAKE:
-      act(m, m.up.event(), "send refused: " + resultText(ev.code, ev.err));
-      return;
-    case C.UPDATE:
-      if (ok) m.updateDone = 1;
-      else m.log(LOG_WARN, "binding mode update refused: " + resultText(ev.code, ev.err));
-      return;
-    case C.CSQ:
-      if (ok && parseValue(ev.text) >= 0) m.info.rssi = parseValue(ev.text);
-      return;
-    case C.REG_READ: {
-      const st = ok ? field(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0, Field.INT) : -1;
-      if (st >= 0 && st !== REG_STATE_OBSERVED) act(m, Dp.REREGISTER, "session check: state " + st);
-      return;
-    }
-    case C.CGSN:
-      if (ok) m.info.imei = digitsLine(m.at.resp, "+CGSN:");
-      m.log(LOG_INFO, "IMEI " + (m.info.imei || "unreadable") + " (the endpoint name on AEP is built from it)");
-      return;
-    case C.CIMI:
-      if (ok) m.info.imsi = digitsLine(m.at.resp, "+CIMI:");
-      return;
-    case C.COPS: {
-      // +COPS: <mode>,<format>,"<oper>",<AcT>; AcT 9 is NB-IoT.
-      const i = afterPrefix(ev.text, "+COPS:");
-      if (ok && i >= 0) m.info.operator = field(ev.text, i, 2, Field.TEXT) || "";
-      m.log(LOG_INFO, "network: operator " + (m.info.operator || "?") + ", IMSI " + (m.info.imsi || "?") + ", rssi " + m.info.rssi);
-      return;
-    }
+  if (dp === Dp.NONE) return;
+  // Recovering leaves Ready: the first recovery since the last delivery goes at once; the next ones wait
+  // the retry table's delay (which only a delivery resets), so a fault that survives a successful
+  // registration cannot loop at full speed.
+  if (dp === Dp.PAUSE) return m.go(S_PAUSED, "platform has disabled the device (error 7)", Session.PAUSE_DEFAULT_S);
+  if (dp === Dp.MODULE_LOST) {
+    m.cause("silent");
+    return m.fail("module silent far longer than its TAU", false, S_SYNC, 0, FAIL_STEP);
   }
+  // REREGISTER, CHECK_SESSION: ask the module (RegCheck); RESTART_SESSION: DEREG first, then REG.
+  const next = dp === Dp.RESTART_SESSION ? S_DEREGISTERING : S_REG_CHECK;
+  const opt = dp === Dp.RESTART_SESSION ? S_REGISTERING : 0;
+  m.stats[Stat.RECOVERIES]++;
+  const sp = why.indexOf(" ");
+  m.cause(sp > 0 ? why.substring(0, sp) : why);
+  if (m.failures === 0) {
+    m.failures = 1;
+    m.go(next, why, opt);
+  } else m.fail(why, false, next, opt, FAIL_RECOVERY);
 }

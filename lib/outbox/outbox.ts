@@ -445,7 +445,10 @@ export class Outbox {
     return this.n;
   }
 
-  /** Every entry in send order, read from flash (diagnostics and tests; the send path uses head()). */
+  /**
+   * Every entry in send order, read from flash (diagnostics and tests; the send path uses head()). Sorted
+   * by insertion from the end, not with sort(): a comparator would be one more function on the device.
+   */
   entries(): OutboxEntry[] {
     const out: OutboxEntry[] = [];
     for (let k = 0; k < OB_SEGMENTS; k++) {
@@ -457,14 +460,14 @@ export class Outbox {
         const e = readRecord(f, p);
         if (e !== undefined) {
           if (e.seq === this.trySeq) e.tries = this.tries;
-          out.push(e);
+          // Responses first, then by seq; after any equal one (a duplicate), as a stable sort leaves it.
+          let i = out.length;
+          while (i > 0 && (out[i - 1].prio < e.prio || (out[i - 1].prio === e.prio && out[i - 1].seq > e.seq))) i--;
+          out.splice(i, 0, e);
         }
         p += L;
       }
     }
-    out.sort(function (a, b) {
-      return b.prio - a.prio || a.seq - b.seq;
-    });
     return out;
   }
 

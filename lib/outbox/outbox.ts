@@ -168,18 +168,6 @@ export class Outbox {
    * then one pass over each segment's record headers (no record is copied into RAM). Returns the entries
    * queued. push() and nextSeq() call this first if nobody did.
    */
-  /**
-   * One Storage write (`off` -1: replace the file; else Store.write's offset and size). Espruino throws
-   * where a write cannot happen (flash full, bytes already written): that is a false here, never an exception.
-   */
-  private write(name: string, data: string, off: number, size: number): boolean {
-    try {
-      return (off < 0 ? this.store.write(name, data) : this.store.write(name, data, off, size)) !== false;
-    } catch (e) {
-      return false;
-    }
-  }
-
   load(): number {
     const st = this.store;
     const ix = this.ix;
@@ -399,7 +387,11 @@ export class Outbox {
     const f = this.store.read(name);
     if (f === undefined || f.charCodeAt(off) !== 0xff) return false;
     const L = f.charCodeAt(off + 2) * 256 + f.charCodeAt(off + 3) + REC_OVERHEAD;
-    if (!this.write(name, "\0", off, 0)) {
+    let ok = false;
+    try {
+      ok = this.store.write(name, "\0", off, 0) !== false;
+    } catch (e) {}
+    if (!ok) {
       this.stats.storeFailures++;
       return false;
     }
@@ -496,7 +488,11 @@ export class Outbox {
       t = HEX.charAt(c & 15) + t;
       c = c >> 4;
     }
-    if (!this.write(this.pre + ".s" + this.sf, s + t, -1, 0)) return false;
+    let ok = false;
+    try {
+      ok = this.store.write(this.pre + ".s" + this.sf, s + t) !== false;
+    } catch (e) {}
+    if (!ok) return false;
     this.limit = value;
     this.sf = this.sf === 0 ? 1 : 0;
     return true;
@@ -576,8 +572,13 @@ export class Outbox {
     const final = last >= 0 && last + f.charCodeAt(last + 2) * 256 + f.charCodeAt(last + 3) + REC_OVERHEAD === p ? last : -1;
     let torn = -1;
     if (final >= 0 && readRecord(f, final) === undefined) {
-      // Torn: never delivered. If this write fails, the next load tries again.
-      if (this.write(name, "\0", final, 0) && !this.loaded) this.stats.corrupt++;
+      // Torn: never delivered. If this write fails, the next load tries again. (Espruino throws where a
+      // write cannot happen: that is a failed write here, never an exception; so at every write.)
+      let ok = false;
+      try {
+        ok = this.store.write(name, "\0", final, 0) !== false;
+      } catch (e) {}
+      if (ok && !this.loaded) this.stats.corrupt++;
       count--;
       ix[b + F_LIVE] -= p - final;
       if (first0 === final) first0 = -1;
@@ -632,16 +633,10 @@ export class Outbox {
     let fails = 0;
     for (let round = 0; round < 2 * OB_SEGMENTS; round++) {
       let t = this.tail;
-      let at = -1;
-      if (t >= 0 && (ix[t * F + F_FLAGS] & SEG_SEALED) === 0 && ix[t * F + F_END] + L <= this.seg) {
-        const off = ix[t * F + F_END];
-        // A write that says it failed may still have put every byte there (the part missing was 0xFF,
-        // as erased flash is): then it did not fail, and a copy elsewhere would be a duplicate.
-        if (this.write(this.pre + t, rec, off, 0) || (st.read(this.pre + t) || "").substring(off, off + L) === rec) {
-          ix[t * F + F_END] = off + L;
-          at = t * 65536 + off;
-        } else ix[t * F + F_FLAGS] |= SEG_SEALED;
-      } else {
+      // Where the record goes in segment t: its end, or 0 for a fresh file (the magic byte, then the record).
+      let off = -1;
+      if (t >= 0 && (ix[t * F + F_FLAGS] & SEG_SEALED) === 0 && ix[t * F + F_END] + L <= this.seg) off = ix[t * F + F_END];
+      else {
         let nfree = 0;
         let free = -1;
         for (let k = this.nseg - 1; k >= 0; k--)
@@ -656,17 +651,7 @@ export class Outbox {
           }
           this.tail = -1;
           t = free;
-          const head = String.fromCharCode(SEG_MAGIC) + rec;
-          const f = this.write(this.pre + t, head, 0, this.seg) ? head : st.read(this.pre + t) || "";
-          if (f.substring(0, 1 + L) === head) {
-            ix[t * F + F_END] = 1 + L;
-            this.tail = t;
-            at = t * 65536 + 1;
-          } else {
-            // A torn creation may have left a file: in use, nothing indexed, reclaimed as empty.
-            ix[t * F + F_END] = 1;
-            ix[t * F + F_FLAGS] = SEG_SEALED;
-          }
+          off = 0;
         } else {
           if (reloc) return -2;
           let v = -1;
@@ -714,6 +699,23 @@ export class Outbox {
           continue;
         }
       }
+      // One write for both. One that says it failed may still have put every byte there (the part missing
+      // was 0xFF, as erased flash is): then it did not fail, and a copy elsewhere would be a duplicate.
+      const data = off === 0 ? String.fromCharCode(SEG_MAGIC) + rec : rec;
+      let ok = false;
+      try {
+        ok = st.write(this.pre + t, data, off, off === 0 ? this.seg : 0) !== false;
+      } catch (e) {}
+      let at = -1;
+      if (ok || (st.read(this.pre + t) || "").substring(off, off + data.length) === data) {
+        ix[t * F + F_END] = off + data.length;
+        if (off === 0) this.tail = t;
+        at = t * 65536 + off + data.length - L;
+      } else if (off === 0) {
+        // A torn creation may have left a file: in use, nothing indexed, reclaimed as empty.
+        ix[t * F + F_END] = 1;
+        ix[t * F + F_FLAGS] = SEG_SEALED;
+      } else ix[t * F + F_FLAGS] |= SEG_SEALED;
       if (at < 0) {
         this.stats.storeFailures++;
         if (++fails > 1) return -1;

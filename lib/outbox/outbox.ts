@@ -97,6 +97,13 @@ export interface OutboxStats {
   peak: number;
 }
 
+/**
+ * Why so few methods: on the device every function costs RAM (5 JsVars, 1 more per parameter) while its
+ * body stays in flash, so the internals ride on public methods as optional arguments instead of helpers
+ * of their own: load(k, want) walks one segment, remove(seq, at) marks a record by its position,
+ * checkpoint(upTo) writes one sequence value. Only put() (append, reclaim) has no public method to ride
+ * on. Storage writes are wrapped (try) where they happen.
+ */
 export class Outbox {
   stats: OutboxStats;
   /** Live bytes the policy allows (records with their REC_OVERHEAD): the capacity. */
@@ -121,10 +128,10 @@ export class Outbox {
   private sf: number;
   private loaded: boolean;
   private block: number;
-  /** Scratch from scan(): highest live seq seen; last record's seq when it is a relocated copy. */
+  /** Scratch from load(k, 0): highest live seq seen; last record's seq when it is a relocated copy. */
   private top: number;
   private dup: number;
-  /** Where has() found its seq (segment * 65536 + offset). */
+  /** Where has() found its seq (segment * 65536 + offset); load(k, 0): the seq of the segment's last record. */
   private at: number;
   /** Send attempts of the entry tried last. */
   private trySeq: number;
@@ -167,10 +174,128 @@ export class Outbox {
    * Find where the Store left off (after an MCU reboot or a deep-sleep wake): the sequence reservation,
    * then one pass over each segment's record headers (no record is copied into RAM). Returns the entries
    * queued. push() and nextSeq() call this first if nobody did.
+   *
+   * load(k, want), the outbox's own: walk segment k's records alone. want > 0: the offset of the live,
+   * intact record carrying that seq, or -1. want 0: rebuild k's index words from flash and return its live
+   * records; also raise this.top to the highest live seq, and leave in this.dup the last record's seq
+   * when it is a live relocated copy (load() resolves those). Lean on purpose: 1,700 records are walked
+   * at a full reload, so each costs a few byte reads (status, flags, length); a seq is read only where a
+   * head or the top can be. The last record is the only one a power cut can have torn, so it alone is
+   * checked here (the others when sent), and marked removed when it fails: what is appended after it
+   * later is still found.
    */
-  load(): number {
+  load(k?: number, want?: number): number {
     const st = this.store;
     const ix = this.ix;
+    if (k !== undefined) {
+      const b = k * F;
+      const name = this.pre + k;
+      const f = st.read(name);
+      const known = ix[b + F_END];
+      if (want === 0) {
+        for (let i = b + 1; i < b + F; i++) ix[i] = 0;
+        this.dup = 0;
+      }
+      if (f === undefined) return want === 0 ? 0 : -1;
+      // A segment in use is walked up to what is indexed: a record torn in this life may follow.
+      const end = known > 0 && known < f.length ? known : f.length;
+      // Not ours, torn when created, or from a budget with another segment size: drained, never appended to.
+      let flags = f.charCodeAt(0) !== SEG_MAGIC || f.length !== this.seg ? SEG_SEALED : 0;
+      let p: number = f.charCodeAt(0) === SEG_MAGIC ? 1 : end;
+      let count = 0;
+      let live = 0;
+      let rec = -1;
+      let first0 = -1;
+      let first1 = -1;
+      let last = -1;
+      let prev = -1;
+      while (p + 1 < end) {
+        const fl: number = f.charCodeAt(p + 1);
+        if (fl === 0xff) break; // erased flash: the end
+        const L = f.charCodeAt(p + 2) * 256 + f.charCodeAt(p + 3) + REC_OVERHEAD;
+        if ((fl & 0xf0) !== 0xa0 || L === REC_OVERHEAD || p + L > end) {
+          // A header that makes no sense: what follows cannot be found, and nothing more goes in here.
+          if (!this.loaded && want === 0) this.stats.corrupt++;
+          flags |= SEG_SEALED;
+          break;
+        }
+        rec = p;
+        if (f.charCodeAt(p) === 0xff) {
+          if (want !== 0) {
+            const seq = ((f.charCodeAt(p + 4) * 256 + f.charCodeAt(p + 5)) * 256 + f.charCodeAt(p + 6)) * 256 + f.charCodeAt(p + 7);
+            if (seq === want && readRecord(f, p) !== undefined) return p;
+          } else {
+            count++;
+            live += L;
+            prev = last;
+            last = p;
+            // 0xA0 / 0xA1: a report, as written (the usual case, so it comes first)
+            if (fl > 0xa1) {
+              if ((fl & REC_RELOC) !== 0) flags |= SEG_RELOC;
+              if ((fl & 2) === 0) {
+                if (first0 < 0) first0 = p;
+              } else if (first1 < 0) first1 = p;
+            } else if (first0 < 0) first0 = p;
+          }
+        }
+        p += L;
+      }
+      if (want !== 0) return -1;
+      ix[b + F_LIVE] = live;
+      // The seq of the last record written here, live or not: load() appends where the newest one is.
+      this.at = rec < 0 ? 0 : ((f.charCodeAt(rec + 4) * 256 + f.charCodeAt(rec + 5)) * 256 + f.charCodeAt(rec + 6)) * 256 + f.charCodeAt(rec + 7);
+      if (known === 0) ix[b + F_END] = p;
+      else flags |= ix[b + F_FLAGS] & SEG_SEALED;
+      // The final record: the one a power cut can have torn, and the one a cut in a reclaim can have
+      // left as a duplicate (a relocated copy whose original was not marked yet).
+      const final = last >= 0 && last + f.charCodeAt(last + 2) * 256 + f.charCodeAt(last + 3) + REC_OVERHEAD === p ? last : -1;
+      let torn = -1;
+      if (final >= 0 && readRecord(f, final) === undefined) {
+        // Torn: never delivered. If this write fails, the next load tries again. (Espruino throws where
+        // a write cannot happen: that is a failed write here, never an exception; so at every write.)
+        let ok = false;
+        try {
+          ok = st.write(name, "\0", final, 0) !== false;
+        } catch (e) {}
+        if (ok && !this.loaded) this.stats.corrupt++;
+        count--;
+        ix[b + F_LIVE] -= p - final;
+        if (first0 === final) first0 = -1;
+        if (first1 === final) first1 = -1;
+        torn = final;
+        last = prev;
+      } else if (final >= 0 && (f.charCodeAt(final + 1) & REC_RELOC) !== 0)
+        this.dup = ((f.charCodeAt(final + 4) * 256 + f.charCodeAt(final + 5)) * 256 + f.charCodeAt(final + 6)) * 256 + f.charCodeAt(final + 7);
+      ix[b + F_FLAGS] = flags;
+      if ((flags & SEG_RELOC) !== 0) {
+        // Relocated copies break the seq order: every live seq is read once more.
+        for (let q = 1; q < p; ) {
+          if (f.charCodeAt(q) === 0xff && q !== torn) {
+            const seq = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
+            const m = b + F_MIN + 2 * ((f.charCodeAt(q + 1) >> 1) & 1);
+            if (seq > this.top) this.top = seq;
+            if (ix[m] === 0 || seq < ix[m]) {
+              ix[m] = seq;
+              ix[m + 1] = q;
+            }
+          }
+          q += f.charCodeAt(q + 2) * 256 + f.charCodeAt(q + 3) + REC_OVERHEAD;
+        }
+      } else {
+        // In seq order: a class's head is its first live record, the top is the last one.
+        for (let c = 0; c < 2; c++) {
+          const q = c === 0 ? first0 : first1;
+          if (q < 0) continue;
+          ix[b + F_MIN + 2 * c] = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
+          ix[b + F_MIN + 2 * c + 1] = q;
+        }
+        if (last >= 0) {
+          const top = ((f.charCodeAt(last + 4) * 256 + f.charCodeAt(last + 5)) * 256 + f.charCodeAt(last + 6)) * 256 + f.charCodeAt(last + 7);
+          if (top > this.top) this.top = top;
+        }
+      }
+      return count;
+    }
     let reserved = 1;
     let best = -1;
     for (let f = 0; f < 2; f++) {
@@ -204,30 +329,30 @@ export class Outbox {
     this.loaded = false;
     const dups: number[] = [];
     let newest = -1;
-    for (let k = 0; k < OB_SEGMENTS; k++) {
-      this.n += this.scan(k, 0);
-      this.bytes += ix[k * F + F_LIVE];
-      if (this.dup > 0) dups.push(k, this.dup);
+    for (let s = 0; s < OB_SEGMENTS; s++) {
+      this.n += this.load(s, 0);
+      this.bytes += ix[s * F + F_LIVE];
+      if (this.dup > 0) dups.push(s, this.dup);
       // Appends go on in the segment of the ring that took the last one (when it may take more).
-      if (ix[k * F + F_END] !== 0 && k < this.nseg && (ix[k * F + F_FLAGS] & SEG_SEALED) === 0 && this.at > newest) {
+      if (ix[s * F + F_END] !== 0 && s < this.nseg && (ix[s * F + F_FLAGS] & SEG_SEALED) === 0 && this.at > newest) {
         newest = this.at;
-        this.tail = k;
+        this.tail = s;
       }
     }
     // A power cut between a relocated copy and the removal of its original leaves that seq twice; the
     // copy is then the last record of its segment. Keep the copy.
     for (let i = 0; i < dups.length; i += 2) {
-      for (let k = 0; k < OB_SEGMENTS; k++) {
-        if (k === dups[i] || ix[k * F + F_LIVE] === 0) continue;
-        const off = this.scan(k, dups[i + 1]);
-        if (off >= 0 && this.remove(dups[i + 1], k * 65536 + off)) break;
+      for (let s = 0; s < OB_SEGMENTS; s++) {
+        if (s === dups[i] || ix[s * F + F_LIVE] === 0) continue;
+        const off = this.load(s, dups[i + 1]);
+        if (off >= 0 && this.remove(dups[i + 1], s * 65536 + off)) break;
       }
     }
     // Segments with nothing live go.
-    for (let k = 0; k < OB_SEGMENTS; k++) {
-      const b = k * F;
-      if (ix[b + F_END] !== 0 && ix[b + F_LIVE] === 0 && k !== this.tail) {
-        st.erase(this.pre + k);
+    for (let s = 0; s < OB_SEGMENTS; s++) {
+      const b = s * F;
+      if (ix[b + F_END] !== 0 && ix[b + F_LIVE] === 0 && s !== this.tail) {
+        st.erase(this.pre + s);
         for (let i = b; i < b + F; i++) ix[i] = 0;
       }
     }
@@ -361,7 +486,7 @@ export class Outbox {
     if (seq < low) return false;
     for (let k = 0; k < OB_SEGMENTS; k++) {
       if (ix[k * F + F_LIVE] === 0) continue;
-      const off = this.scan(k, seq);
+      const off = this.load(k, seq);
       if (off >= 0) {
         this.at = k * 65536 + off;
         return true;
@@ -403,7 +528,7 @@ export class Outbox {
       // Everything in it is confirmed: the file goes (its space comes back at Storage's next compaction).
       this.store.erase(name);
       for (let i = b; i < b + F; i++) ix[i] = 0;
-    } else if (m >= 0 && (ix[b + F_FLAGS] & SEG_RELOC) !== 0) this.scan(k, 0);
+    } else if (m >= 0 && (ix[b + F_FLAGS] & SEG_RELOC) !== 0) this.load(k, 0);
     else if (m >= 0) {
       // Records in seq order: its class's next head here is the first live one of that class after it.
       const c = (m - b - F_MIN) / 2;
@@ -496,126 +621,6 @@ export class Outbox {
     this.limit = value;
     this.sf = this.sf === 0 ? 1 : 0;
     return true;
-  }
-
-  /**
-   * Walk segment k's records. want > 0: the offset of the live, intact record carrying that seq, or -1.
-   * want 0: rebuild k's index words from flash and return its live records; also raise this.top to the
-   * highest live seq, and leave in this.dup the last record's seq when it is a live relocated copy (load()
-   * resolves those). Lean on purpose: 1,700 records are walked at a full reload, so each costs a few
-   * byte reads (status, flags, length); a seq is read only where a head or the top can be. The last
-   * record is the only one a power cut can have torn, so it alone is checked here (the others when
-   * sent), and marked removed when it fails: what is appended after it later is still found.
-   */
-  private scan(k: number, want: number): number {
-    const ix = this.ix;
-    const b = k * F;
-    const name = this.pre + k;
-    const f = this.store.read(name);
-    const known = ix[b + F_END];
-    if (want === 0) {
-      for (let i = b + 1; i < b + F; i++) ix[i] = 0;
-      this.dup = 0;
-    }
-    if (f === undefined) return want === 0 ? 0 : -1;
-    // A segment in use is walked up to what is indexed: a record torn in this life may follow.
-    const end = known > 0 && known < f.length ? known : f.length;
-    // Not ours, torn when created, or from a budget with another segment size: drained, never appended to.
-    let flags = f.charCodeAt(0) !== SEG_MAGIC || f.length !== this.seg ? SEG_SEALED : 0;
-    let p: number = f.charCodeAt(0) === SEG_MAGIC ? 1 : end;
-    let count = 0;
-    let live = 0;
-    let rec = -1;
-    let first0 = -1;
-    let first1 = -1;
-    let last = -1;
-    let prev = -1;
-    while (p + 1 < end) {
-      const fl: number = f.charCodeAt(p + 1);
-      if (fl === 0xff) break; // erased flash: the end
-      const L = f.charCodeAt(p + 2) * 256 + f.charCodeAt(p + 3) + REC_OVERHEAD;
-      if ((fl & 0xf0) !== 0xa0 || L === REC_OVERHEAD || p + L > end) {
-        // A header that makes no sense: what follows cannot be found, and nothing more goes in here.
-        if (!this.loaded && want === 0) this.stats.corrupt++;
-        flags |= SEG_SEALED;
-        break;
-      }
-      rec = p;
-      if (f.charCodeAt(p) === 0xff) {
-        if (want > 0) {
-          const seq = ((f.charCodeAt(p + 4) * 256 + f.charCodeAt(p + 5)) * 256 + f.charCodeAt(p + 6)) * 256 + f.charCodeAt(p + 7);
-          if (seq === want && readRecord(f, p) !== undefined) return p;
-        } else {
-          count++;
-          live += L;
-          prev = last;
-          last = p;
-          // 0xA0 / 0xA1: a report, as written (the usual case, so it comes first)
-          if (fl > 0xa1) {
-            if ((fl & REC_RELOC) !== 0) flags |= SEG_RELOC;
-            if ((fl & 2) === 0) {
-              if (first0 < 0) first0 = p;
-            } else if (first1 < 0) first1 = p;
-          } else if (first0 < 0) first0 = p;
-        }
-      }
-      p += L;
-    }
-    if (want > 0) return -1;
-    ix[b + F_LIVE] = live;
-    // The seq of the last record written here, live or not: load() appends where the newest one is.
-    this.at = rec < 0 ? 0 : ((f.charCodeAt(rec + 4) * 256 + f.charCodeAt(rec + 5)) * 256 + f.charCodeAt(rec + 6)) * 256 + f.charCodeAt(rec + 7);
-    if (known === 0) ix[b + F_END] = p;
-    else flags |= ix[b + F_FLAGS] & SEG_SEALED;
-    // The final record: the one a power cut can have torn, and the one a cut in a reclaim can have
-    // left as a duplicate (a relocated copy whose original was not marked yet).
-    const final = last >= 0 && last + f.charCodeAt(last + 2) * 256 + f.charCodeAt(last + 3) + REC_OVERHEAD === p ? last : -1;
-    let torn = -1;
-    if (final >= 0 && readRecord(f, final) === undefined) {
-      // Torn: never delivered. If this write fails, the next load tries again. (Espruino throws where a
-      // write cannot happen: that is a failed write here, never an exception; so at every write.)
-      let ok = false;
-      try {
-        ok = this.store.write(name, "\0", final, 0) !== false;
-      } catch (e) {}
-      if (ok && !this.loaded) this.stats.corrupt++;
-      count--;
-      ix[b + F_LIVE] -= p - final;
-      if (first0 === final) first0 = -1;
-      if (first1 === final) first1 = -1;
-      torn = final;
-      last = prev;
-    } else if (final >= 0 && (f.charCodeAt(final + 1) & REC_RELOC) !== 0)
-      this.dup = ((f.charCodeAt(final + 4) * 256 + f.charCodeAt(final + 5)) * 256 + f.charCodeAt(final + 6)) * 256 + f.charCodeAt(final + 7);
-    ix[b + F_FLAGS] = flags;
-    if ((flags & SEG_RELOC) !== 0) {
-      // Relocated copies break the seq order: every live seq is read once more.
-      for (let q = 1; q < p; ) {
-        if (f.charCodeAt(q) === 0xff && q !== torn) {
-          const seq = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
-          const m = b + F_MIN + 2 * ((f.charCodeAt(q + 1) >> 1) & 1);
-          if (seq > this.top) this.top = seq;
-          if (ix[m] === 0 || seq < ix[m]) {
-            ix[m] = seq;
-            ix[m + 1] = q;
-          }
-        }
-        q += f.charCodeAt(q + 2) * 256 + f.charCodeAt(q + 3) + REC_OVERHEAD;
-      }
-    } else {
-      // In seq order: a class's head is its first live record, the top is the last one.
-      for (let c = 0; c < 2; c++) {
-        const q = c === 0 ? first0 : first1;
-        if (q < 0) continue;
-        ix[b + F_MIN + 2 * c] = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
-        ix[b + F_MIN + 2 * c + 1] = q;
-      }
-      if (last >= 0) {
-        const top = ((f.charCodeAt(last + 4) * 256 + f.charCodeAt(last + 5)) * 256 + f.charCodeAt(last + 6)) * 256 + f.charCodeAt(last + 7);
-        if (top > this.top) this.top = top;
-      }
-    }
-    return count;
   }
 
   /**

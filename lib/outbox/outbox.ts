@@ -398,44 +398,42 @@ export class Outbox {
       st.invalid++; // more than one segment holds (only with a tiny budget)
       return OB_REFUSED;
     }
-    // Full: the policy decides before anything is written. Only the lowest class queued can lose a record,
-    // and never to a newcomer of a lower class, so a report never displaces a command response.
-    // drop-oldest drops for an equal or higher class; refuse-newest only for a higher one (a response
-    // still gets in ahead of queued reports).
-    let v = -1;
-    if (this.bytes + L > this.cap) {
-      for (let m = F_MIN; m < F && v < 0; m += 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
-      const low = ((v % F) - F_MIN) / 2;
-      if (v < 0 || low > prio || (low === prio && !this.drop)) {
-        st.refused++;
-        return OB_REFUSED;
-      }
-    }
-    if (this.next + this.block >= this.limit && !this.checkpoint(this.next + 2 * this.block)) st.storeFailures++;
-    if (this.next >= this.limit || this.next > SEQ_MAX) return OB_REFUSED; // no durable seq: a reboot could reuse it
-    const seq = this.next++;
-    let rec = "\xff" + String.fromCharCode(0xa0 | (text ? REC_TEXT : 0) | (prio << 1) | mode, body.length >> 8, body.length & 255, seq >>> 24, (seq >>> 16) & 255, (seq >>> 8) & 255, seq & 255) + body;
-    const c = crc16(rec, 1, rec.length);
-    rec += String.fromCharCode(c >> 8, c & 255);
     const dropped = st.droppedOldest;
+    // The first round builds the record (rec is "" until then), the later ones write it; one loop, so the
+    // class search below is written once. Full: the policy decides in the first round, before a seq is
+    // taken or anything written. Only the lowest class queued can lose a record, and never to a newcomer
+    // of a lower class, so a report never displaces a command response. drop-oldest drops for an equal or
+    // higher class; refuse-newest only for a higher one (a response still gets in ahead of queued reports).
+    let rec = "";
     for (;;) {
-      if (this.bytes + L <= this.cap) {
-        const at = this.put(rec, false);
+      if (rec !== "" && this.bytes + L <= this.cap) {
+        const at = this.put(rec);
         if (at >= 0) break;
         if (at === -1) return OB_STORE_FAILED;
       }
       // Over cap, or no room in the segments after all (frames of mixed sizes leave gaps): one more goes,
       // the oldest of the lowest class, found again each time. With mixed sizes the class can run out
       // before there is room: then the newcomer is refused after all.
-      v = -1;
-      for (let m = F_MIN; m < F && v < 0; m += 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
-      const low = ((v % F) - F_MIN) / 2;
-      if (v < 0 || low > prio || (low === prio && !this.drop)) {
-        st.refused++;
-        return OB_REFUSED;
+      let v = -1;
+      if (rec !== "" || this.bytes + L > this.cap) {
+        for (let m = F_MIN; m < F && v < 0; m += 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
+        const low = ((v % F) - F_MIN) / 2;
+        if (v < 0 || low > prio || (low === prio && !this.drop)) {
+          st.refused++;
+          return OB_REFUSED;
+        }
       }
-      if (!this.remove(ix[v], Math.floor(v / F) * 65536 + ix[v + 1])) return OB_STORE_FAILED;
-      st.droppedOldest++;
+      if (rec === "") {
+        if (this.next + this.block >= this.limit && !this.checkpoint(this.next + 2 * this.block)) st.storeFailures++;
+        if (this.next >= this.limit || this.next > SEQ_MAX) return OB_REFUSED; // no durable seq: a reboot could reuse it
+        const seq = this.next++;
+        rec = "\xff" + String.fromCharCode(0xa0 | (text ? REC_TEXT : 0) | (prio << 1) | mode, body.length >> 8, body.length & 255, seq >>> 24, (seq >>> 16) & 255, (seq >>> 8) & 255, seq & 255) + body;
+        const c = crc16(rec, 1, rec.length);
+        rec += String.fromCharCode(c >> 8, c & 255);
+      } else {
+        if (!this.remove(ix[v], Math.floor(v / F) * 65536 + ix[v + 1])) return OB_STORE_FAILED;
+        st.droppedOldest++;
+      }
     }
     st.pushed++;
     if (this.n > st.peak) st.peak = this.n;
@@ -628,13 +626,15 @@ export class Outbox {
    * when a write failed, -2 when there is no room. It goes to the tail segment; when that is full, to a
    * fresh one, as long as another stays free. With only the last free one left, the segment (not the
    * tail) with the fewest live bytes is reclaimed: its live records are copied to the tail while they fit
-   * (reloc: these copies may take the last free segment), and it is erased once the last original is
-   * marked. A failed write seals its segment (part of the record may be there) and is tried once more.
+   * (a copy carries REC_RELOC: it may take the last free segment, and never reclaims), and it is erased
+   * once the last original is marked. A failed write seals its segment (part of the record may be there)
+   * and is tried once more.
    */
-  private put(rec: string, reloc: boolean): number {
+  private put(rec: string): number {
     const ix = this.ix;
     const st = this.store;
     const L = rec.length;
+    const reloc = (rec.charCodeAt(1) & REC_RELOC) !== 0;
     let fails = 0;
     for (let round = 0; round < 2 * OB_SEGMENTS; round++) {
       let t = this.tail;
@@ -685,7 +685,7 @@ export class Outbox {
                 let copy = "\xff" + String.fromCharCode(fl | REC_RELOC) + f.substring(p + 2, p + 8 + n);
                 const c = crc16(copy, 1, copy.length);
                 copy += String.fromCharCode(c >> 8, c & 255);
-                r = this.put(copy, true);
+                r = this.put(copy);
                 if (r < 0) return r;
               }
               if (!this.remove(seq, v * 65536 + p)) {

@@ -97,6 +97,13 @@ export interface OutboxStats {
   peak: number;
 }
 
+/**
+ * Why so few methods: on the device every function costs RAM (5 JsVars, 1 more per parameter) while its
+ * body stays in flash, so the internals ride on public methods as optional arguments instead of helpers
+ * of their own: load(k, want) walks one segment, remove(seq, at) marks a record by its position,
+ * checkpoint(upTo) writes one sequence value. Only put() (append, reclaim) has no public method to ride
+ * on. Storage writes are wrapped (try) where they happen.
+ */
 export class Outbox {
   stats: OutboxStats;
   /** Live bytes the policy allows (records with their REC_OVERHEAD): the capacity. */
@@ -121,10 +128,10 @@ export class Outbox {
   private sf: number;
   private loaded: boolean;
   private block: number;
-  /** Scratch from scan(): highest live seq seen; last record's seq when it is a relocated copy. */
+  /** Scratch from load(k, 0): highest live seq seen; last record's seq when it is a relocated copy. */
   private top: number;
   private dup: number;
-  /** Where has() found its seq (segment * 65536 + offset). */
+  /** Where has() found its seq (segment * 65536 + offset); load(k, 0): the seq of the segment's last record. */
   private at: number;
   /** Send attempts of the entry tried last. */
   private trySeq: number;
@@ -167,22 +174,128 @@ export class Outbox {
    * Find where the Store left off (after an MCU reboot or a deep-sleep wake): the sequence reservation,
    * then one pass over each segment's record headers (no record is copied into RAM). Returns the entries
    * queued. push() and nextSeq() call this first if nobody did.
+   *
+   * load(k, want), the outbox's own: walk segment k's records alone. want > 0: the offset of the live,
+   * intact record carrying that seq, or -1. want 0: rebuild k's index words from flash and return its live
+   * records; also raise this.top to the highest live seq, and leave in this.dup the last record's seq
+   * when it is a live relocated copy (load() resolves those). Lean on purpose: 1,700 records are walked
+   * at a full reload, so each costs a few byte reads (status, flags, length); a seq is read only where a
+   * head or the top can be. The last record is the only one a power cut can have torn, so it alone is
+   * checked here (the others when sent), and marked removed when it fails: what is appended after it
+   * later is still found.
    */
-  /**
-   * One Storage write (`off` -1: replace the file; else Store.write's offset and size). Espruino throws
-   * where a write cannot happen (flash full, bytes already written): that is a false here, never an exception.
-   */
-  private write(name: string, data: string, off: number, size: number): boolean {
-    try {
-      return (off < 0 ? this.store.write(name, data) : this.store.write(name, data, off, size)) !== false;
-    } catch (e) {
-      return false;
-    }
-  }
-
-  load(): number {
+  load(k?: number, want?: number): number {
     const st = this.store;
     const ix = this.ix;
+    if (k !== undefined) {
+      const b = k * F;
+      const name = this.pre + k;
+      const f = st.read(name);
+      const known = ix[b + F_END];
+      if (want === 0) {
+        for (let i = b + 1; i < b + F; i++) ix[i] = 0;
+        this.dup = 0;
+      }
+      if (f === undefined) return want === 0 ? 0 : -1;
+      // A segment in use is walked up to what is indexed: a record torn in this life may follow.
+      const end = known > 0 && known < f.length ? known : f.length;
+      // Not ours, torn when created, or from a budget with another segment size: drained, never appended to.
+      let flags = f.charCodeAt(0) !== SEG_MAGIC || f.length !== this.seg ? SEG_SEALED : 0;
+      let p: number = f.charCodeAt(0) === SEG_MAGIC ? 1 : end;
+      let count = 0;
+      let live = 0;
+      let rec = -1;
+      let first0 = -1;
+      let first1 = -1;
+      let last = -1;
+      let prev = -1;
+      while (p + 1 < end) {
+        const fl: number = f.charCodeAt(p + 1);
+        if (fl === 0xff) break; // erased flash: the end
+        const L = f.charCodeAt(p + 2) * 256 + f.charCodeAt(p + 3) + REC_OVERHEAD;
+        if ((fl & 0xf0) !== 0xa0 || L === REC_OVERHEAD || p + L > end) {
+          // A header that makes no sense: what follows cannot be found, and nothing more goes in here.
+          if (!this.loaded && want === 0) this.stats.corrupt++;
+          flags |= SEG_SEALED;
+          break;
+        }
+        rec = p;
+        if (f.charCodeAt(p) === 0xff) {
+          if (want !== 0) {
+            const seq = ((f.charCodeAt(p + 4) * 256 + f.charCodeAt(p + 5)) * 256 + f.charCodeAt(p + 6)) * 256 + f.charCodeAt(p + 7);
+            if (seq === want && readRecord(f, p) !== undefined) return p;
+          } else {
+            count++;
+            live += L;
+            prev = last;
+            last = p;
+            // 0xA0 / 0xA1: a report, as written (the usual case, so it comes first)
+            if (fl > 0xa1) {
+              if ((fl & REC_RELOC) !== 0) flags |= SEG_RELOC;
+              if ((fl & 2) === 0) {
+                if (first0 < 0) first0 = p;
+              } else if (first1 < 0) first1 = p;
+            } else if (first0 < 0) first0 = p;
+          }
+        }
+        p += L;
+      }
+      if (want !== 0) return -1;
+      ix[b + F_LIVE] = live;
+      // The seq of the last record written here, live or not: load() appends where the newest one is.
+      this.at = rec < 0 ? 0 : ((f.charCodeAt(rec + 4) * 256 + f.charCodeAt(rec + 5)) * 256 + f.charCodeAt(rec + 6)) * 256 + f.charCodeAt(rec + 7);
+      if (known === 0) ix[b + F_END] = p;
+      else flags |= ix[b + F_FLAGS] & SEG_SEALED;
+      // The final record: the one a power cut can have torn, and the one a cut in a reclaim can have
+      // left as a duplicate (a relocated copy whose original was not marked yet).
+      const final = last >= 0 && last + f.charCodeAt(last + 2) * 256 + f.charCodeAt(last + 3) + REC_OVERHEAD === p ? last : -1;
+      let torn = -1;
+      if (final >= 0 && readRecord(f, final) === undefined) {
+        // Torn: never delivered. If this write fails, the next load tries again. (Espruino throws where
+        // a write cannot happen: that is a failed write here, never an exception; so at every write.)
+        let ok = false;
+        try {
+          ok = st.write(name, "\0", final, 0) !== false;
+        } catch (e) {}
+        if (ok && !this.loaded) this.stats.corrupt++;
+        count--;
+        ix[b + F_LIVE] -= p - final;
+        if (first0 === final) first0 = -1;
+        if (first1 === final) first1 = -1;
+        torn = final;
+        last = prev;
+      } else if (final >= 0 && (f.charCodeAt(final + 1) & REC_RELOC) !== 0)
+        this.dup = ((f.charCodeAt(final + 4) * 256 + f.charCodeAt(final + 5)) * 256 + f.charCodeAt(final + 6)) * 256 + f.charCodeAt(final + 7);
+      ix[b + F_FLAGS] = flags;
+      if ((flags & SEG_RELOC) !== 0) {
+        // Relocated copies break the seq order: every live seq is read once more.
+        for (let q = 1; q < p; ) {
+          if (f.charCodeAt(q) === 0xff && q !== torn) {
+            const seq = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
+            const m = b + F_MIN + 2 * ((f.charCodeAt(q + 1) >> 1) & 1);
+            if (seq > this.top) this.top = seq;
+            if (ix[m] === 0 || seq < ix[m]) {
+              ix[m] = seq;
+              ix[m + 1] = q;
+            }
+          }
+          q += f.charCodeAt(q + 2) * 256 + f.charCodeAt(q + 3) + REC_OVERHEAD;
+        }
+      } else {
+        // In seq order: a class's head is its first live record, the top is the last one.
+        for (let c = 0; c < 2; c++) {
+          const q = c === 0 ? first0 : first1;
+          if (q < 0) continue;
+          ix[b + F_MIN + 2 * c] = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
+          ix[b + F_MIN + 2 * c + 1] = q;
+        }
+        if (last >= 0) {
+          const top = ((f.charCodeAt(last + 4) * 256 + f.charCodeAt(last + 5)) * 256 + f.charCodeAt(last + 6)) * 256 + f.charCodeAt(last + 7);
+          if (top > this.top) this.top = top;
+        }
+      }
+      return count;
+    }
     let reserved = 1;
     let best = -1;
     for (let f = 0; f < 2; f++) {
@@ -216,30 +329,30 @@ export class Outbox {
     this.loaded = false;
     const dups: number[] = [];
     let newest = -1;
-    for (let k = 0; k < OB_SEGMENTS; k++) {
-      this.n += this.scan(k, 0);
-      this.bytes += ix[k * F + F_LIVE];
-      if (this.dup > 0) dups.push(k, this.dup);
+    for (let s = 0; s < OB_SEGMENTS; s++) {
+      this.n += this.load(s, 0);
+      this.bytes += ix[s * F + F_LIVE];
+      if (this.dup > 0) dups.push(s, this.dup);
       // Appends go on in the segment of the ring that took the last one (when it may take more).
-      if (ix[k * F + F_END] !== 0 && k < this.nseg && (ix[k * F + F_FLAGS] & SEG_SEALED) === 0 && this.at > newest) {
+      if (ix[s * F + F_END] !== 0 && s < this.nseg && (ix[s * F + F_FLAGS] & SEG_SEALED) === 0 && this.at > newest) {
         newest = this.at;
-        this.tail = k;
+        this.tail = s;
       }
     }
     // A power cut between a relocated copy and the removal of its original leaves that seq twice; the
     // copy is then the last record of its segment. Keep the copy.
     for (let i = 0; i < dups.length; i += 2) {
-      for (let k = 0; k < OB_SEGMENTS; k++) {
-        if (k === dups[i] || ix[k * F + F_LIVE] === 0) continue;
-        const off = this.scan(k, dups[i + 1]);
-        if (off >= 0 && this.remove(dups[i + 1], k * 65536 + off)) break;
+      for (let s = 0; s < OB_SEGMENTS; s++) {
+        if (s === dups[i] || ix[s * F + F_LIVE] === 0) continue;
+        const off = this.load(s, dups[i + 1]);
+        if (off >= 0 && this.remove(dups[i + 1], s * 65536 + off)) break;
       }
     }
     // Segments with nothing live go.
-    for (let k = 0; k < OB_SEGMENTS; k++) {
-      const b = k * F;
-      if (ix[b + F_END] !== 0 && ix[b + F_LIVE] === 0 && k !== this.tail) {
-        st.erase(this.pre + k);
+    for (let s = 0; s < OB_SEGMENTS; s++) {
+      const b = s * F;
+      if (ix[b + F_END] !== 0 && ix[b + F_LIVE] === 0 && s !== this.tail) {
+        st.erase(this.pre + s);
         for (let i = b; i < b + F; i++) ix[i] = 0;
       }
     }
@@ -285,44 +398,42 @@ export class Outbox {
       st.invalid++; // more than one segment holds (only with a tiny budget)
       return OB_REFUSED;
     }
-    // Full: the policy decides before anything is written. Only the lowest class queued can lose a record,
-    // and never to a newcomer of a lower class, so a report never displaces a command response.
-    // drop-oldest drops for an equal or higher class; refuse-newest only for a higher one (a response
-    // still gets in ahead of queued reports).
-    let v = -1;
-    if (this.bytes + L > this.cap) {
-      for (let m = F_MIN; m < F && v < 0; m += 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
-      const low = ((v % F) - F_MIN) / 2;
-      if (v < 0 || low > prio || (low === prio && !this.drop)) {
-        st.refused++;
-        return OB_REFUSED;
-      }
-    }
-    if (this.next + this.block >= this.limit && !this.checkpoint(this.next + 2 * this.block)) st.storeFailures++;
-    if (this.next >= this.limit || this.next > SEQ_MAX) return OB_REFUSED; // no durable seq: a reboot could reuse it
-    const seq = this.next++;
-    let rec = "\xff" + String.fromCharCode(0xa0 | (text ? REC_TEXT : 0) | (prio << 1) | mode, body.length >> 8, body.length & 255, seq >>> 24, (seq >>> 16) & 255, (seq >>> 8) & 255, seq & 255) + body;
-    const c = crc16(rec, 1, rec.length);
-    rec += String.fromCharCode(c >> 8, c & 255);
     const dropped = st.droppedOldest;
+    // The first round builds the record (rec is "" until then), the later ones write it; one loop, so the
+    // class search below is written once. Full: the policy decides in the first round, before a seq is
+    // taken or anything written. Only the lowest class queued can lose a record, and never to a newcomer
+    // of a lower class, so a report never displaces a command response. drop-oldest drops for an equal or
+    // higher class; refuse-newest only for a higher one (a response still gets in ahead of queued reports).
+    let rec = "";
     for (;;) {
-      if (this.bytes + L <= this.cap) {
-        const at = this.put(rec, false);
+      if (rec !== "" && this.bytes + L <= this.cap) {
+        const at = this.put(rec);
         if (at >= 0) break;
         if (at === -1) return OB_STORE_FAILED;
       }
       // Over cap, or no room in the segments after all (frames of mixed sizes leave gaps): one more goes,
       // the oldest of the lowest class, found again each time. With mixed sizes the class can run out
       // before there is room: then the newcomer is refused after all.
-      v = -1;
-      for (let m = F_MIN; m < F && v < 0; m += 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
-      const low = ((v % F) - F_MIN) / 2;
-      if (v < 0 || low > prio || (low === prio && !this.drop)) {
-        st.refused++;
-        return OB_REFUSED;
+      let v = -1;
+      if (rec !== "" || this.bytes + L > this.cap) {
+        for (let m = F_MIN; m < F && v < 0; m += 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
+        const low = ((v % F) - F_MIN) / 2;
+        if (v < 0 || low > prio || (low === prio && !this.drop)) {
+          st.refused++;
+          return OB_REFUSED;
+        }
       }
-      if (!this.remove(ix[v], Math.floor(v / F) * 65536 + ix[v + 1])) return OB_STORE_FAILED;
-      st.droppedOldest++;
+      if (rec === "") {
+        if (this.next + this.block >= this.limit && !this.checkpoint(this.next + 2 * this.block)) st.storeFailures++;
+        if (this.next >= this.limit || this.next > SEQ_MAX) return OB_REFUSED; // no durable seq: a reboot could reuse it
+        const seq = this.next++;
+        rec = "\xff" + String.fromCharCode(0xa0 | (text ? REC_TEXT : 0) | (prio << 1) | mode, body.length >> 8, body.length & 255, seq >>> 24, (seq >>> 16) & 255, (seq >>> 8) & 255, seq & 255) + body;
+        const c = crc16(rec, 1, rec.length);
+        rec += String.fromCharCode(c >> 8, c & 255);
+      } else {
+        if (!this.remove(ix[v], Math.floor(v / F) * 65536 + ix[v + 1])) return OB_STORE_FAILED;
+        st.droppedOldest++;
+      }
     }
     st.pushed++;
     if (this.n > st.peak) st.peak = this.n;
@@ -373,7 +484,7 @@ export class Outbox {
     if (seq < low) return false;
     for (let k = 0; k < OB_SEGMENTS; k++) {
       if (ix[k * F + F_LIVE] === 0) continue;
-      const off = this.scan(k, seq);
+      const off = this.load(k, seq);
       if (off >= 0) {
         this.at = k * 65536 + off;
         return true;
@@ -399,7 +510,11 @@ export class Outbox {
     const f = this.store.read(name);
     if (f === undefined || f.charCodeAt(off) !== 0xff) return false;
     const L = f.charCodeAt(off + 2) * 256 + f.charCodeAt(off + 3) + REC_OVERHEAD;
-    if (!this.write(name, "\0", off, 0)) {
+    let ok = false;
+    try {
+      ok = this.store.write(name, "\0", off, 0) !== false;
+    } catch (e) {}
+    if (!ok) {
       this.stats.storeFailures++;
       return false;
     }
@@ -411,7 +526,7 @@ export class Outbox {
       // Everything in it is confirmed: the file goes (its space comes back at Storage's next compaction).
       this.store.erase(name);
       for (let i = b; i < b + F; i++) ix[i] = 0;
-    } else if (m >= 0 && (ix[b + F_FLAGS] & SEG_RELOC) !== 0) this.scan(k, 0);
+    } else if (m >= 0 && (ix[b + F_FLAGS] & SEG_RELOC) !== 0) this.load(k, 0);
     else if (m >= 0) {
       // Records in seq order: its class's next head here is the first live one of that class after it.
       const c = (m - b - F_MIN) / 2;
@@ -445,7 +560,10 @@ export class Outbox {
     return this.n;
   }
 
-  /** Every entry in send order, read from flash (diagnostics and tests; the send path uses head()). */
+  /**
+   * Every entry in send order, read from flash (diagnostics and tests; the send path uses head()). Sorted
+   * by insertion from the end, not with sort(): a comparator would be one more function on the device.
+   */
   entries(): OutboxEntry[] {
     const out: OutboxEntry[] = [];
     for (let k = 0; k < OB_SEGMENTS; k++) {
@@ -457,14 +575,14 @@ export class Outbox {
         const e = readRecord(f, p);
         if (e !== undefined) {
           if (e.seq === this.trySeq) e.tries = this.tries;
-          out.push(e);
+          // Responses first, then by seq; after any equal one (a duplicate), as a stable sort leaves it.
+          let i = out.length;
+          while (i > 0 && (out[i - 1].prio < e.prio || (out[i - 1].prio === e.prio && out[i - 1].seq > e.seq))) i--;
+          out.splice(i, 0, e);
         }
         p += L;
       }
     }
-    out.sort(function (a, b) {
-      return b.prio - a.prio || a.seq - b.seq;
-    });
     return out;
   }
 
@@ -493,125 +611,14 @@ export class Outbox {
       t = HEX.charAt(c & 15) + t;
       c = c >> 4;
     }
-    if (!this.write(this.pre + ".s" + this.sf, s + t, -1, 0)) return false;
+    let ok = false;
+    try {
+      ok = this.store.write(this.pre + ".s" + this.sf, s + t) !== false;
+    } catch (e) {}
+    if (!ok) return false;
     this.limit = value;
     this.sf = this.sf === 0 ? 1 : 0;
     return true;
-  }
-
-  /**
-   * Walk segment k's records. want > 0: the offset of the live, intact record carrying that seq, or -1.
-   * want 0: rebuild k's index words from flash and return its live records; also raise this.top to the
-   * highest live seq, and leave in this.dup the last record's seq when it is a live relocated copy (load()
-   * resolves those). Lean on purpose: 1,700 records are walked at a full reload, so each costs a few
-   * byte reads (status, flags, length); a seq is read only where a head or the top can be. The last
-   * record is the only one a power cut can have torn, so it alone is checked here (the others when
-   * sent), and marked removed when it fails: what is appended after it later is still found.
-   */
-  private scan(k: number, want: number): number {
-    const ix = this.ix;
-    const b = k * F;
-    const name = this.pre + k;
-    const f = this.store.read(name);
-    const known = ix[b + F_END];
-    if (want === 0) {
-      for (let i = b + 1; i < b + F; i++) ix[i] = 0;
-      this.dup = 0;
-    }
-    if (f === undefined) return want === 0 ? 0 : -1;
-    // A segment in use is walked up to what is indexed: a record torn in this life may follow.
-    const end = known > 0 && known < f.length ? known : f.length;
-    // Not ours, torn when created, or from a budget with another segment size: drained, never appended to.
-    let flags = f.charCodeAt(0) !== SEG_MAGIC || f.length !== this.seg ? SEG_SEALED : 0;
-    let p: number = f.charCodeAt(0) === SEG_MAGIC ? 1 : end;
-    let count = 0;
-    let live = 0;
-    let rec = -1;
-    let first0 = -1;
-    let first1 = -1;
-    let last = -1;
-    let prev = -1;
-    while (p + 1 < end) {
-      const fl: number = f.charCodeAt(p + 1);
-      if (fl === 0xff) break; // erased flash: the end
-      const L = f.charCodeAt(p + 2) * 256 + f.charCodeAt(p + 3) + REC_OVERHEAD;
-      if ((fl & 0xf0) !== 0xa0 || L === REC_OVERHEAD || p + L > end) {
-        // A header that makes no sense: what follows cannot be found, and nothing more goes in here.
-        if (!this.loaded && want === 0) this.stats.corrupt++;
-        flags |= SEG_SEALED;
-        break;
-      }
-      rec = p;
-      if (f.charCodeAt(p) === 0xff) {
-        if (want > 0) {
-          const seq = ((f.charCodeAt(p + 4) * 256 + f.charCodeAt(p + 5)) * 256 + f.charCodeAt(p + 6)) * 256 + f.charCodeAt(p + 7);
-          if (seq === want && readRecord(f, p) !== undefined) return p;
-        } else {
-          count++;
-          live += L;
-          prev = last;
-          last = p;
-          // 0xA0 / 0xA1: a report, as written (the usual case, so it comes first)
-          if (fl > 0xa1) {
-            if ((fl & REC_RELOC) !== 0) flags |= SEG_RELOC;
-            if ((fl & 2) === 0) {
-              if (first0 < 0) first0 = p;
-            } else if (first1 < 0) first1 = p;
-          } else if (first0 < 0) first0 = p;
-        }
-      }
-      p += L;
-    }
-    if (want > 0) return -1;
-    ix[b + F_LIVE] = live;
-    // The seq of the last record written here, live or not: load() appends where the newest one is.
-    this.at = rec < 0 ? 0 : ((f.charCodeAt(rec + 4) * 256 + f.charCodeAt(rec + 5)) * 256 + f.charCodeAt(rec + 6)) * 256 + f.charCodeAt(rec + 7);
-    if (known === 0) ix[b + F_END] = p;
-    else flags |= ix[b + F_FLAGS] & SEG_SEALED;
-    // The final record: the one a power cut can have torn, and the one a cut in a reclaim can have
-    // left as a duplicate (a relocated copy whose original was not marked yet).
-    const final = last >= 0 && last + f.charCodeAt(last + 2) * 256 + f.charCodeAt(last + 3) + REC_OVERHEAD === p ? last : -1;
-    let torn = -1;
-    if (final >= 0 && readRecord(f, final) === undefined) {
-      // Torn: never delivered. If this write fails, the next load tries again.
-      if (this.write(name, "\0", final, 0) && !this.loaded) this.stats.corrupt++;
-      count--;
-      ix[b + F_LIVE] -= p - final;
-      if (first0 === final) first0 = -1;
-      if (first1 === final) first1 = -1;
-      torn = final;
-      last = prev;
-    } else if (final >= 0 && (f.charCodeAt(final + 1) & REC_RELOC) !== 0)
-      this.dup = ((f.charCodeAt(final + 4) * 256 + f.charCodeAt(final + 5)) * 256 + f.charCodeAt(final + 6)) * 256 + f.charCodeAt(final + 7);
-    ix[b + F_FLAGS] = flags;
-    if ((flags & SEG_RELOC) !== 0) {
-      // Relocated copies break the seq order: every live seq is read once more.
-      for (let q = 1; q < p; ) {
-        if (f.charCodeAt(q) === 0xff && q !== torn) {
-          const seq = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
-          const m = b + F_MIN + 2 * ((f.charCodeAt(q + 1) >> 1) & 1);
-          if (seq > this.top) this.top = seq;
-          if (ix[m] === 0 || seq < ix[m]) {
-            ix[m] = seq;
-            ix[m + 1] = q;
-          }
-        }
-        q += f.charCodeAt(q + 2) * 256 + f.charCodeAt(q + 3) + REC_OVERHEAD;
-      }
-    } else {
-      // In seq order: a class's head is its first live record, the top is the last one.
-      for (let c = 0; c < 2; c++) {
-        const q = c === 0 ? first0 : first1;
-        if (q < 0) continue;
-        ix[b + F_MIN + 2 * c] = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
-        ix[b + F_MIN + 2 * c + 1] = q;
-      }
-      if (last >= 0) {
-        const top = ((f.charCodeAt(last + 4) * 256 + f.charCodeAt(last + 5)) * 256 + f.charCodeAt(last + 6)) * 256 + f.charCodeAt(last + 7);
-        if (top > this.top) this.top = top;
-      }
-    }
-    return count;
   }
 
   /**
@@ -619,26 +626,22 @@ export class Outbox {
    * when a write failed, -2 when there is no room. It goes to the tail segment; when that is full, to a
    * fresh one, as long as another stays free. With only the last free one left, the segment (not the
    * tail) with the fewest live bytes is reclaimed: its live records are copied to the tail while they fit
-   * (reloc: these copies may take the last free segment), and it is erased once the last original is
-   * marked. A failed write seals its segment (part of the record may be there) and is tried once more.
+   * (a copy carries REC_RELOC: it may take the last free segment, and never reclaims), and it is erased
+   * once the last original is marked. A failed write seals its segment (part of the record may be there)
+   * and is tried once more.
    */
-  private put(rec: string, reloc: boolean): number {
+  private put(rec: string): number {
     const ix = this.ix;
     const st = this.store;
     const L = rec.length;
+    const reloc = (rec.charCodeAt(1) & REC_RELOC) !== 0;
     let fails = 0;
     for (let round = 0; round < 2 * OB_SEGMENTS; round++) {
       let t = this.tail;
-      let at = -1;
-      if (t >= 0 && (ix[t * F + F_FLAGS] & SEG_SEALED) === 0 && ix[t * F + F_END] + L <= this.seg) {
-        const off = ix[t * F + F_END];
-        // A write that says it failed may still have put every byte there (the part missing was 0xFF,
-        // as erased flash is): then it did not fail, and a copy elsewhere would be a duplicate.
-        if (this.write(this.pre + t, rec, off, 0) || (st.read(this.pre + t) || "").substring(off, off + L) === rec) {
-          ix[t * F + F_END] = off + L;
-          at = t * 65536 + off;
-        } else ix[t * F + F_FLAGS] |= SEG_SEALED;
-      } else {
+      // Where the record goes in segment t: its end, or 0 for a fresh file (the magic byte, then the record).
+      let off = -1;
+      if (t >= 0 && (ix[t * F + F_FLAGS] & SEG_SEALED) === 0 && ix[t * F + F_END] + L <= this.seg) off = ix[t * F + F_END];
+      else {
         let nfree = 0;
         let free = -1;
         for (let k = this.nseg - 1; k >= 0; k--)
@@ -653,17 +656,7 @@ export class Outbox {
           }
           this.tail = -1;
           t = free;
-          const head = String.fromCharCode(SEG_MAGIC) + rec;
-          const f = this.write(this.pre + t, head, 0, this.seg) ? head : st.read(this.pre + t) || "";
-          if (f.substring(0, 1 + L) === head) {
-            ix[t * F + F_END] = 1 + L;
-            this.tail = t;
-            at = t * 65536 + 1;
-          } else {
-            // A torn creation may have left a file: in use, nothing indexed, reclaimed as empty.
-            ix[t * F + F_END] = 1;
-            ix[t * F + F_FLAGS] = SEG_SEALED;
-          }
+          off = 0;
         } else {
           if (reloc) return -2;
           let v = -1;
@@ -692,7 +685,7 @@ export class Outbox {
                 let copy = "\xff" + String.fromCharCode(fl | REC_RELOC) + f.substring(p + 2, p + 8 + n);
                 const c = crc16(copy, 1, copy.length);
                 copy += String.fromCharCode(c >> 8, c & 255);
-                r = this.put(copy, true);
+                r = this.put(copy);
                 if (r < 0) return r;
               }
               if (!this.remove(seq, v * 65536 + p)) {
@@ -711,6 +704,23 @@ export class Outbox {
           continue;
         }
       }
+      // One write for both. One that says it failed may still have put every byte there (the part missing
+      // was 0xFF, as erased flash is): then it did not fail, and a copy elsewhere would be a duplicate.
+      const data = off === 0 ? String.fromCharCode(SEG_MAGIC) + rec : rec;
+      let ok = false;
+      try {
+        ok = st.write(this.pre + t, data, off, off === 0 ? this.seg : 0) !== false;
+      } catch (e) {}
+      let at = -1;
+      if (ok || (st.read(this.pre + t) || "").substring(off, off + data.length) === data) {
+        ix[t * F + F_END] = off + data.length;
+        if (off === 0) this.tail = t;
+        at = t * 65536 + off + data.length - L;
+      } else if (off === 0) {
+        // A torn creation may have left a file: in use, nothing indexed, reclaimed as empty.
+        ix[t * F + F_END] = 1;
+        ix[t * F + F_FLAGS] = SEG_SEALED;
+      } else ix[t * F + F_FLAGS] |= SEG_SEALED;
       if (at < 0) {
         this.stats.storeFailures++;
         if (++fails > 1) return -1;

@@ -340,8 +340,13 @@ export class Outbox {
       }
     }
     // A power cut between a relocated copy and the removal of its original leaves that seq twice; the
-    // copy is then the last record of its segment. Keep the copy.
+    // copy is then the last record of its segment. Keep the copy. When the original was itself a
+    // relocated copy at the end of its segment, both segments list the seq: remove one of them only,
+    // or the second entry would remove the copy the first one kept (a queued record lost).
     for (let i = 0; i < dups.length; i += 2) {
+      let seen = 0;
+      for (let j = 0; j < i; j += 2) if (dups[j + 1] === dups[i + 1]) seen = 1;
+      if (seen) continue;
       for (let s = 0; s < OB_SEGMENTS; s++) {
         if (s === dups[i] || ix[s * F + F_LIVE] === 0) continue;
         const off = this.load(s, dups[i + 1]);

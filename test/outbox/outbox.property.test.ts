@@ -7,6 +7,8 @@
 // reclaimed within a few dozen operations; small reservation blocks (1..4) put cuts on sequence writes.
 
 import fc from "fast-check";
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { OB_DROPPED_OLDEST, OB_EXTRA_FILES, OB_OK, OB_REFUSED, OB_STORE_FAILED, Outbox, PRIO_NORMAL, PRIO_RESPONSE } from "../../lib/outbox/outbox";
 import { REC_OVERHEAD } from "../../lib/outbox/record";
@@ -227,6 +229,12 @@ function run(flashBytes: number, dropOldest: boolean, seqBlock: number, ops: Op[
 }
 
 describe("Outbox property: no loss, order, bounds, rising seq", () => {
+  it("regression (fast-check seed 26, shrunk): a relocated copy relocated again, cut before its original went, keeps one copy through the reboot", () => {
+    // Both segments ended in a live copy of the same seq; load() removed the one, then the other.
+    const c = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "seed26-dup-twice.json"), "utf8")) as { flashBytes: number; dropOldest: boolean; ops: Op[] };
+    run(c.flashBytes, c.dropOldest, 32, c.ops);
+  });
+
   it("holds for any sequence of operations, faults and reboots", () => {
     fc.assert(
       fc.property(fc.integer({ min: 64, max: 600 }), fc.boolean(), fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 80 }), (flashBytes, dropOldest, block, ops) => {

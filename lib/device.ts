@@ -8,7 +8,7 @@ import { RESULT_BAD_RESPONSE, RESULT_HANDLER_FAILED } from "./aep/errors";
 import { findService, SK_COMMAND, SK_REPORT, SK_RESPONSE, type Profile } from "./aep/profile";
 import { EV_START, EV_UPLINK, START_WARM } from "./link/events";
 import { Link, type DownlinkSink, type LinkOwner } from "./link/machine";
-import { Outbox, OB_DROPPED_OLDEST, OB_REFUSED, OB_STORE_FAILED, PRIO_NORMAL, PRIO_RESPONSE } from "./outbox/outbox";
+import { Ob, Outbox } from "./outbox/outbox";
 import { LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pins, type Random, type Store, type Uart } from "./ports";
 
 export interface DevicePorts {
@@ -82,7 +82,7 @@ export class Device implements DownlinkSink {
       return -1;
     }
     const seq = this.outbox.nextSeq();
-    return this.queue(r.hex, r.mode, PRIO_NORMAL, serviceId) ? seq : -1;
+    return this.queue(r.hex, r.mode, Ob.PRIO_NORMAL, serviceId) ? seq : -1;
   }
 
   /**
@@ -136,7 +136,7 @@ export class Device implements DownlinkSink {
       this.log(LOG_INFO, "error response does not encode: " + r.msg);
       return;
     }
-    if (!this.queue(r.hex, r.mode, PRIO_RESPONSE, -1)) {
+    if (!this.queue(r.hex, r.mode, Ob.PRIO_RESPONSE, -1)) {
       st.queueRefused++;
       this.log(LOG_INFO, "response could not be queued");
       return;
@@ -149,14 +149,14 @@ export class Device implements DownlinkSink {
   private queue(hex: string, mode: number, prio: number, serviceId: number): boolean {
     const seq = this.outbox.nextSeq();
     const r = this.outbox.push(hex, mode, prio);
-    if (r === OB_REFUSED || r === OB_STORE_FAILED) {
+    if (r === Ob.REFUSED || r === Ob.STORE_FAILED) {
       // Nothing is kept in RAM: an uplink that is not in flash is not queued.
       this.refused++;
-      this.log(LOG_WARN, r === OB_REFUSED ? "outbox refused an uplink (full and refuse-newest, or bad values)" : "outbox: flash write failed; uplink not queued");
+      this.log(LOG_WARN, r === Ob.REFUSED ? "outbox refused an uplink (full and refuse-newest, or bad values)" : "outbox: flash write failed; uplink not queued");
       return false;
     }
-    if (r === OB_DROPPED_OLDEST) this.log(LOG_WARN, "outbox full: dropped its oldest report");
-    this.log(LOG_INFO, (prio === PRIO_RESPONSE ? "response" : "uplink") + " #" + seq + " queued" + (serviceId >= 0 ? " (service " + serviceId + ")" : "") + ", " + this.outbox.size() + " waiting");
+    if (r === Ob.DROPPED_OLDEST) this.log(LOG_WARN, "outbox full: dropped its oldest report");
+    this.log(LOG_INFO, (prio === Ob.PRIO_RESPONSE ? "response" : "uplink") + " #" + seq + " queued" + (serviceId >= 0 ? " (service " + serviceId + ")" : "") + ", " + this.outbox.size() + " waiting");
     this.link.post(EV_UPLINK, 0, 0, 0, -1, -1, "");
     return true;
   }

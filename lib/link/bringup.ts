@@ -7,7 +7,7 @@ import { resultText } from "../aep/ctm2m";
 import { afterPrefix, field, Field } from "../at/fields";
 import { AT_CME_ERROR, AT_ERROR, AT_OK } from "../at/result";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
-import { apnMatches, CPIN_NOT_READY, CPIN_READY, parseContrdp, parseValue } from "../sim7020/parse";
+import { apnMatches, Cpin, parseContrdp, parseValue } from "../sim7020/parse";
 import { psmBits } from "../sim7020/psm";
 import { Net } from "../sim7020/rows";
 import { FAIL_STEP, EV_AT, EV_CPIN, EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_AUX, T_STATE } from "./events";
@@ -194,7 +194,7 @@ export function network(m: Link): void {
     return;
   }
   if (t === EV_CPIN) {
-    if (st === S_AWAIT_SIM && ev.code === CPIN_READY) m.go(S_AWAIT_ATTACH, "SIM ready", 0);
+    if (st === S_AWAIT_SIM && ev.code === Cpin.READY) m.go(S_AWAIT_ATTACH, "SIM ready", 0);
     return;
   }
   if (t !== EV_AT) return;
@@ -238,12 +238,12 @@ export function network(m: Link): void {
     case C.CPIN: {
       // AwaitSim: AT+CPIN? until READY; no SIM is reported and retried slowly.
       const v = ok ? parseValue(ev.text) : -1;
-      if (v === CPIN_READY) m.go(S_AWAIT_ATTACH, "SIM ready", 0);
+      if (v === Cpin.READY) m.go(S_AWAIT_ATTACH, "SIM ready", 0);
       else if (ev.code === AT_CME_ERROR && ev.err === 10) {
         m.cause("cme10");
         m.log(LOG_ERROR, "no SIM card (+CME ERROR: 10): insert one; retrying slowly");
         m.fail("no SIM", true, -1, 0, FAIL_STEP);
-      } else if (v >= 0 && v !== CPIN_NOT_READY) {
+      } else if (v >= 0 && v !== Cpin.NOT_READY) {
         m.cause("simlocked");
         m.log(LOG_ERROR, "SIM needs a PIN/PUK (" + ev.text + "): this firmware cannot unlock it");
         m.fail("SIM locked", true, -1, 0, FAIL_STEP);
@@ -290,7 +290,7 @@ export function apnFix(m: Link): void {
   }
   if (ev.type === EV_CPIN) {
     // +CPIN: READY after CFUN=1: the radio is back. Before the script has ended it is only noted.
-    if (ev.code === CPIN_READY) {
+    if (ev.code === Cpin.READY) {
       if (m.step > 3) m.go(S_AWAIT_ATTACH, "radio back on", 0);
       else m.n |= Bit.CPIN_SEEN;
     }

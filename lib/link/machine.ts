@@ -9,7 +9,7 @@ import { AT_CANCELLED } from "../at/result";
 import { CTM2M_STRAY_OK_MS, OP_PSM } from "../aep/codes";
 import { Aep, redact, resultText } from "../aep/ctm2m";
 import { LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pins, type Random, type Uart } from "../ports";
-import { CPIN_NOT_READY, CPIN_READY } from "../sim7020/parse";
+import { Cpin } from "../sim7020/parse";
 import {
   EV_AT, EV_CPIN, EV_DOWNLINK, EV_NOTICE, EV_POWER_DOWN, EV_PSM, EV_REBOOT, EV_START, EV_STOP, EV_TIMER,
   EV_ENTER, EV_LEAVE, EV_UNDERVOLTAGE, EV_UPLINK, LE_STATE, OPT_FORCE_PULSE, OPT_REBOOT, START_WARM, FAIL_RECOVERY, FAIL_STEP, FORGET_MODULE, T_CLEAR, T_SUPERVISOR, type LinkEvent,
@@ -267,11 +267,11 @@ export class Link implements AtOwner {
         case EV_CPIN:
           // Asked-for +CPIN lines are intermediate results; one on its own means something changed.
           if (st === S_APN_FIX || st === S_AWAIT_SIM || st <= S_QUIET || st === S_SYNC) break;
-          if (ev.code === CPIN_NOT_READY) {
+          if (ev.code === Cpin.NOT_READY) {
             this.go(S_AWAIT_SIM, "SIM not ready (unasked +CPIN: NOT READY)", 0);
             return;
           }
-          if (ev.code !== CPIN_READY) return;
+          if (ev.code !== Cpin.READY) return;
           if (this.info.asleep) {
             // After a PWRKEY wake from PSM the module prints +CPIN: READY before EXIT PSM: not a reboot.
             this.info.asleep = false;

@@ -5,7 +5,7 @@
 // Records (format in record.ts) are appended to a few pre-allocated segment files (`<prefix><k>`), never
 // rewritten: a confirmation writes one status byte (0xFF -> 0x00, which flash allows without an erase), and
 // a segment file is erased once nothing in it is live. RAM holds, per segment, its append offset, its live
-// bytes, two flags and, for each class, its lowest live seq and where that record is (OB_SEGMENTS x F
+// bytes, two flags and, for each class, its lowest live seq and where that record is (OB_SEGMENTS x Ix.WORDS
 // words, 448 bytes), so head() and the usual remove() are O(segments) and read a record or two; load()
 // walks the record headers once. Nothing per record is kept in RAM.
 // Sequence numbers are reserved ahead in two alternating files, as before (see checkpoint()). A power cut
@@ -20,52 +20,76 @@ import { crc16, HEX, readRecord, REC_OVERHEAD, REC_RELOC, REC_TEXT, SEG_MAGIC, S
 
 export type { OutboxEntry } from "./record";
 
-/** Queued and in flash. */
-export const OB_OK = 0;
-/** Queued and in flash; the full queue dropped its oldest record(s) of the lowest class to make room. */
-export const OB_DROPPED_OLDEST = 1;
-/** Not queued: full (policy), bad input (stats.invalid), or no seq could be reserved in the Store. */
-export const OB_REFUSED = 2;
-/** Not queued: the flash write failed (Storage full or failing). Its seq is used up. */
-export const OB_STORE_FAILED = 3;
-
-export const PRIO_NORMAL = 0;
-/** Command responses: sent before queued reports, never displaced by them. */
-export const PRIO_RESPONSE = 1;
-/** Two classes: one flag bit in the record, one head per class in the index. */
-export const PRIO_MAX = 1;
-
-/** A frame is at most 512 bytes: 1,024 hex characters. */
-export const OB_MAX_HEX = 1024;
 /**
- * Sequence numbers per reservation write. A reservation covers the next 2 * SEQ_BLOCK numbers and is
- * renewed once fewer than SEQ_BLOCK remain, so a failed renewal still leaves SEQ_BLOCK numbers to hand
- * out. A reboot skips what was reserved and not used (at most 2 * SEQ_BLOCK numbers).
+ * The outbox's numbers as a const enum, so the build inlines them (as plain exported consts they stayed
+ * variables in the bundle, a JsVar each). The OB_* / PRIO_* / SEQ_BLOCK names below are the same values
+ * for desktop code; nothing on the device uses them, so the build leaves them out.
  */
-export const SEQ_BLOCK = 32;
-/** Segment files at most; the index has room for all of them whatever the budget. */
-export const OB_SEGMENTS = 16;
-/** Store files besides the segments: the two sequence records. */
-export const OB_EXTRA_FILES = 2;
-/** Longest prefix: segment names add up to 2 digits, and Espruino Storage names are at most 28 characters. */
-export const OB_MAX_PREFIX = 24;
-/** Flash budget bounds for the class (the configuration allows 4096..524288; tests use tiny ones). */
-export const OB_MIN_BYTES = 64;
-export const OB_MAX_BYTES = 524288;
+export const enum Ob {
+  /** push(): queued and in flash. */
+  OK = 0,
+  /** push(): queued and in flash; the full queue dropped its oldest record(s) of the lowest class to make room. */
+  DROPPED_OLDEST = 1,
+  /** push(): not queued: full (policy), bad input (stats.invalid), or no seq could be reserved in the Store. */
+  REFUSED = 2,
+  /** push(): not queued: the flash write failed (Storage full or failing). Its seq is used up. */
+  STORE_FAILED = 3,
+  PRIO_NORMAL = 0,
+  /** Command responses: sent before queued reports, never displaced by them. */
+  PRIO_RESPONSE = 1,
+  /** Two classes: one flag bit in the record, one head per class in the index. */
+  PRIO_MAX = 1,
+  /** A frame is at most 512 bytes: 1,024 hex characters. */
+  MAX_HEX = 1024,
+  /**
+   * Sequence numbers per reservation write. A reservation covers the next 2 * SEQ_BLOCK numbers and is
+   * renewed once fewer than SEQ_BLOCK remain, so a failed renewal still leaves SEQ_BLOCK numbers to hand
+   * out. A reboot skips what was reserved and not used (at most 2 * SEQ_BLOCK numbers).
+   */
+  SEQ_BLOCK = 32,
+  /** Segment files at most; the index has room for all of them whatever the budget. */
+  SEGMENTS = 16,
+  /** Store files besides the segments: the two sequence records. */
+  EXTRA_FILES = 2,
+  /** Longest prefix: segment names add up to 2 digits, and Espruino Storage names are at most 28 characters. */
+  MAX_PREFIX = 24,
+  /** Flash budget bounds for the class (the configuration allows 4096..524288; tests use tiny ones). */
+  MIN_BYTES = 64,
+  MAX_BYTES = 524288,
+}
+
+export const OB_OK: number = Ob.OK;
+export const OB_DROPPED_OLDEST: number = Ob.DROPPED_OLDEST;
+export const OB_REFUSED: number = Ob.REFUSED;
+export const OB_STORE_FAILED: number = Ob.STORE_FAILED;
+export const PRIO_NORMAL: number = Ob.PRIO_NORMAL;
+export const PRIO_RESPONSE: number = Ob.PRIO_RESPONSE;
+export const PRIO_MAX: number = Ob.PRIO_MAX;
+export const OB_MAX_HEX: number = Ob.MAX_HEX;
+export const SEQ_BLOCK: number = Ob.SEQ_BLOCK;
+export const OB_SEGMENTS: number = Ob.SEGMENTS;
+export const OB_EXTRA_FILES: number = Ob.EXTRA_FILES;
+export const OB_MAX_PREFIX: number = Ob.MAX_PREFIX;
+export const OB_MIN_BYTES: number = Ob.MIN_BYTES;
+export const OB_MAX_BYTES: number = Ob.MAX_BYTES;
 
 /**
- * Index words per segment: where its indexed records end (the append offset; 0 = no file), its live
- * bytes, flags (SEG_RELOC, SEG_SEALED), then per class its lowest live seq (0 = none) and that record's offset.
+ * Index words per segment (Ix.WORDS of them): where its indexed records end (Ix.END, the append offset;
+ * 0 = no file), its live bytes (Ix.LIVE), flags (Ix.FLAGS: Ix.SEG_RELOC, Ix.SEG_SEALED), then per class
+ * its lowest live seq (0 = none) and that record's offset (from Ix.MIN). A const enum: the numbers are
+ * inlined (plain top-level consts here stayed variables in the bundle, a JsVar each).
  */
-const F = 7;
-const F_END = 0;
-const F_LIVE = 1;
-const F_FLAGS = 2;
-const F_MIN = 3;
-/** Holds relocated copies: its records are not in seq order, so its heads need a full rescan. */
-const SEG_RELOC = 1;
-/** No more appends: a write failed there (part of a record may follow F_END), a bad header, a foreign size. */
-const SEG_SEALED = 2;
+const enum Ix {
+  WORDS = 7,
+  END = 0,
+  LIVE = 1,
+  FLAGS = 2,
+  MIN = 3,
+  /** Holds relocated copies: its records are not in seq order, so its heads need a full rescan. */
+  SEG_RELOC = 1,
+  /** No more appends: a write failed there (part of a record may follow its end), a bad header, a foreign size. */
+  SEG_SEALED = 2,
+}
 
 export interface OutboxOptions {
   /** Flash budget in bytes: the segment files together (outbox.flashBytes). */
@@ -114,7 +138,7 @@ export class Outbox {
   private store: Store;
   private drop: boolean;
   private pre: string;
-  /** OB_SEGMENTS x F words (see F). */
+  /** OB_SEGMENTS x Ix.WORDS words (see Ix). */
   private ix: Uint32Array;
   /** Live records and live bytes in all segments. */
   private n: number;
@@ -140,18 +164,18 @@ export class Outbox {
   constructor(store: Store, opts: OutboxOptions) {
     this.store = store;
     let fb = Math.floor(opts.flashBytes);
-    if (!(fb >= OB_MIN_BYTES)) fb = OB_MIN_BYTES;
-    if (fb > OB_MAX_BYTES) fb = OB_MAX_BYTES;
+    if (!(fb >= Ob.MIN_BYTES)) fb = Ob.MIN_BYTES;
+    if (fb > Ob.MAX_BYTES) fb = Ob.MAX_BYTES;
     // 4 KB segments (a flash page: ~120 reports) up to 16 of them; bigger budgets get bigger segments,
     // smaller ones fewer, never under 4 (one kept free, one's worth of slack, two to hold records).
     const k = Math.floor(fb / 4096);
-    this.nseg = k < 4 ? 4 : k > OB_SEGMENTS ? OB_SEGMENTS : k;
+    this.nseg = k < 4 ? 4 : k > Ob.SEGMENTS ? Ob.SEGMENTS : k;
     this.seg = Math.floor(fb / this.nseg);
     this.cap = (this.nseg - 2) * (this.seg - 1);
     this.drop = opts.policy !== "refuse-newest";
     const p = opts.prefix || "ob";
-    this.pre = p.length > OB_MAX_PREFIX ? p.substring(0, OB_MAX_PREFIX) : p;
-    this.ix = new Uint32Array(OB_SEGMENTS * F);
+    this.pre = p.length > Ob.MAX_PREFIX ? p.substring(0, Ob.MAX_PREFIX) : p;
+    this.ix = new Uint32Array(Ob.SEGMENTS * Ix.WORDS);
     this.n = 0;
     this.bytes = 0;
     this.tail = -1;
@@ -159,7 +183,7 @@ export class Outbox {
     this.limit = 1;
     this.sf = 0;
     this.loaded = false;
-    let b = Math.floor(opts.seqBlock || SEQ_BLOCK);
+    let b = Math.floor(opts.seqBlock || Ob.SEQ_BLOCK);
     if (!(b >= 1)) b = 1;
     this.block = b > 1024 ? 1024 : b;
     this.top = 0;
@@ -188,19 +212,19 @@ export class Outbox {
     const st = this.store;
     const ix = this.ix;
     if (k !== undefined) {
-      const b = k * F;
+      const b = k * Ix.WORDS;
       const name = this.pre + k;
       const f = st.read(name);
-      const known = ix[b + F_END];
+      const known = ix[b + Ix.END];
       if (want === 0) {
-        for (let i = b + 1; i < b + F; i++) ix[i] = 0;
+        for (let i = b + 1; i < b + Ix.WORDS; i++) ix[i] = 0;
         this.dup = 0;
       }
       if (f === undefined) return want === 0 ? 0 : -1;
       // A segment in use is walked up to what is indexed: a record torn in this life may follow.
       const end = known > 0 && known < f.length ? known : f.length;
       // Not ours, torn when created, or from a budget with another segment size: drained, never appended to.
-      let flags = f.charCodeAt(0) !== SEG_MAGIC || f.length !== this.seg ? SEG_SEALED : 0;
+      let flags = f.charCodeAt(0) !== SEG_MAGIC || f.length !== this.seg ? Ix.SEG_SEALED : 0;
       let p: number = f.charCodeAt(0) === SEG_MAGIC ? 1 : end;
       let count = 0;
       let live = 0;
@@ -216,7 +240,7 @@ export class Outbox {
         if ((fl & 0xf0) !== 0xa0 || L === REC_OVERHEAD || p + L > end) {
           // A header that makes no sense: what follows cannot be found, and nothing more goes in here.
           if (!this.loaded && want === 0) this.stats.corrupt++;
-          flags |= SEG_SEALED;
+          flags |= Ix.SEG_SEALED;
           break;
         }
         rec = p;
@@ -231,7 +255,7 @@ export class Outbox {
             last = p;
             // 0xA0 / 0xA1: a report, as written (the usual case, so it comes first)
             if (fl > 0xa1) {
-              if ((fl & REC_RELOC) !== 0) flags |= SEG_RELOC;
+              if ((fl & REC_RELOC) !== 0) flags |= Ix.SEG_RELOC;
               if ((fl & 2) === 0) {
                 if (first0 < 0) first0 = p;
               } else if (first1 < 0) first1 = p;
@@ -241,11 +265,11 @@ export class Outbox {
         p += L;
       }
       if (want !== 0) return -1;
-      ix[b + F_LIVE] = live;
+      ix[b + Ix.LIVE] = live;
       // The seq of the last record written here, live or not: load() appends where the newest one is.
       this.at = rec < 0 ? 0 : ((f.charCodeAt(rec + 4) * 256 + f.charCodeAt(rec + 5)) * 256 + f.charCodeAt(rec + 6)) * 256 + f.charCodeAt(rec + 7);
-      if (known === 0) ix[b + F_END] = p;
-      else flags |= ix[b + F_FLAGS] & SEG_SEALED;
+      if (known === 0) ix[b + Ix.END] = p;
+      else flags |= ix[b + Ix.FLAGS] & Ix.SEG_SEALED;
       // The final record: the one a power cut can have torn, and the one a cut in a reclaim can have
       // left as a duplicate (a relocated copy whose original was not marked yet).
       const final = last >= 0 && last + f.charCodeAt(last + 2) * 256 + f.charCodeAt(last + 3) + REC_OVERHEAD === p ? last : -1;
@@ -259,20 +283,20 @@ export class Outbox {
         } catch (e) {}
         if (ok && !this.loaded) this.stats.corrupt++;
         count--;
-        ix[b + F_LIVE] -= p - final;
+        ix[b + Ix.LIVE] -= p - final;
         if (first0 === final) first0 = -1;
         if (first1 === final) first1 = -1;
         torn = final;
         last = prev;
       } else if (final >= 0 && (f.charCodeAt(final + 1) & REC_RELOC) !== 0)
         this.dup = ((f.charCodeAt(final + 4) * 256 + f.charCodeAt(final + 5)) * 256 + f.charCodeAt(final + 6)) * 256 + f.charCodeAt(final + 7);
-      ix[b + F_FLAGS] = flags;
-      if ((flags & SEG_RELOC) !== 0) {
+      ix[b + Ix.FLAGS] = flags;
+      if ((flags & Ix.SEG_RELOC) !== 0) {
         // Relocated copies break the seq order: every live seq is read once more.
         for (let q = 1; q < p; ) {
           if (f.charCodeAt(q) === 0xff && q !== torn) {
             const seq = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
-            const m = b + F_MIN + 2 * ((f.charCodeAt(q + 1) >> 1) & 1);
+            const m = b + Ix.MIN + 2 * ((f.charCodeAt(q + 1) >> 1) & 1);
             if (seq > this.top) this.top = seq;
             if (ix[m] === 0 || seq < ix[m]) {
               ix[m] = seq;
@@ -286,8 +310,8 @@ export class Outbox {
         for (let c = 0; c < 2; c++) {
           const q = c === 0 ? first0 : first1;
           if (q < 0) continue;
-          ix[b + F_MIN + 2 * c] = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
-          ix[b + F_MIN + 2 * c + 1] = q;
+          ix[b + Ix.MIN + 2 * c] = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
+          ix[b + Ix.MIN + 2 * c + 1] = q;
         }
         if (last >= 0) {
           const top = ((f.charCodeAt(last + 4) * 256 + f.charCodeAt(last + 5)) * 256 + f.charCodeAt(last + 6)) * 256 + f.charCodeAt(last + 7);
@@ -329,12 +353,12 @@ export class Outbox {
     this.loaded = false;
     const dups: number[] = [];
     let newest = -1;
-    for (let s = 0; s < OB_SEGMENTS; s++) {
+    for (let s = 0; s < Ob.SEGMENTS; s++) {
       this.n += this.load(s, 0);
-      this.bytes += ix[s * F + F_LIVE];
+      this.bytes += ix[s * Ix.WORDS + Ix.LIVE];
       if (this.dup > 0) dups.push(s, this.dup);
       // Appends go on in the segment of the ring that took the last one (when it may take more).
-      if (ix[s * F + F_END] !== 0 && s < this.nseg && (ix[s * F + F_FLAGS] & SEG_SEALED) === 0 && this.at > newest) {
+      if (ix[s * Ix.WORDS + Ix.END] !== 0 && s < this.nseg && (ix[s * Ix.WORDS + Ix.FLAGS] & Ix.SEG_SEALED) === 0 && this.at > newest) {
         newest = this.at;
         this.tail = s;
       }
@@ -347,18 +371,18 @@ export class Outbox {
       let seen = 0;
       for (let j = 0; j < i; j += 2) if (dups[j + 1] === dups[i + 1]) seen = 1;
       if (seen) continue;
-      for (let s = 0; s < OB_SEGMENTS; s++) {
-        if (s === dups[i] || ix[s * F + F_LIVE] === 0) continue;
+      for (let s = 0; s < Ob.SEGMENTS; s++) {
+        if (s === dups[i] || ix[s * Ix.WORDS + Ix.LIVE] === 0) continue;
         const off = this.load(s, dups[i + 1]);
         if (off >= 0 && this.remove(dups[i + 1], s * 65536 + off)) break;
       }
     }
     // Segments with nothing live go.
-    for (let s = 0; s < OB_SEGMENTS; s++) {
-      const b = s * F;
-      if (ix[b + F_END] !== 0 && ix[b + F_LIVE] === 0 && s !== this.tail) {
+    for (let s = 0; s < Ob.SEGMENTS; s++) {
+      const b = s * Ix.WORDS;
+      if (ix[b + Ix.END] !== 0 && ix[b + Ix.LIVE] === 0 && s !== this.tail) {
         st.erase(this.pre + s);
-        for (let i = b; i < b + F; i++) ix[i] = 0;
+        for (let i = b; i < b + Ix.WORDS; i++) ix[i] = 0;
       }
     }
     this.next = this.top + 1 > reserved ? this.top + 1 : reserved;
@@ -383,9 +407,9 @@ export class Outbox {
     if (!this.loaded) this.load();
     const st = this.stats;
     const ix = this.ix;
-    if (typeof hex !== "string" || hex.length < 1 || hex.length > OB_MAX_HEX || (mode !== 0 && mode !== 1) || (prio !== PRIO_NORMAL && prio !== PRIO_RESPONSE)) {
+    if (typeof hex !== "string" || hex.length < 1 || hex.length > Ob.MAX_HEX || (mode !== 0 && mode !== 1) || (prio !== Ob.PRIO_NORMAL && prio !== Ob.PRIO_RESPONSE)) {
       st.invalid++;
-      return OB_REFUSED;
+      return Ob.REFUSED;
     }
     // Bytes when it is even-length upper-case hex (what the codec makes): half the flash. Anything else is
     // kept as given, so a malformed frame still reaches the module and is refused there, as before.
@@ -401,7 +425,7 @@ export class Outbox {
     const L = body.length + REC_OVERHEAD;
     if (L > this.seg - 1) {
       st.invalid++; // more than one segment holds (only with a tiny budget)
-      return OB_REFUSED;
+      return Ob.REFUSED;
     }
     const dropped = st.droppedOldest;
     // The first round builds the record (rec is "" until then), the later ones write it; one loop, so the
@@ -414,36 +438,36 @@ export class Outbox {
       if (rec !== "" && this.bytes + L <= this.cap) {
         const at = this.put(rec);
         if (at >= 0) break;
-        if (at === -1) return OB_STORE_FAILED;
+        if (at === -1) return Ob.STORE_FAILED;
       }
       // Over cap, or no room in the segments after all (frames of mixed sizes leave gaps): one more goes,
       // the oldest of the lowest class, found again each time. With mixed sizes the class can run out
       // before there is room: then the newcomer is refused after all.
       let v = -1;
       if (rec !== "" || this.bytes + L > this.cap) {
-        for (let m = F_MIN; m < F && v < 0; m += 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
-        const low = ((v % F) - F_MIN) / 2;
+        for (let m = Ix.MIN; m < Ix.WORDS && v < 0; m += 2) for (let b = 0; b < ix.length; b += Ix.WORDS) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
+        const low = ((v % Ix.WORDS) - Ix.MIN) / 2;
         if (v < 0 || low > prio || (low === prio && !this.drop)) {
           st.refused++;
-          return OB_REFUSED;
+          return Ob.REFUSED;
         }
       }
       if (rec === "") {
         if (this.next + this.block >= this.limit && !this.checkpoint(this.next + 2 * this.block)) st.storeFailures++;
-        if (this.next >= this.limit || this.next > SEQ_MAX) return OB_REFUSED; // no durable seq: a reboot could reuse it
+        if (this.next >= this.limit || this.next > SEQ_MAX) return Ob.REFUSED; // no durable seq: a reboot could reuse it
         const seq = this.next++;
         rec = "\xff" + String.fromCharCode(0xa0 | (text ? REC_TEXT : 0) | (prio << 1) | mode, body.length >> 8, body.length & 255, seq >>> 24, (seq >>> 16) & 255, (seq >>> 8) & 255, seq & 255) + body;
         const c = crc16(rec, 1, rec.length);
         rec += String.fromCharCode(c >> 8, c & 255);
       } else {
-        if (!this.remove(ix[v], Math.floor(v / F) * 65536 + ix[v + 1])) return OB_STORE_FAILED;
+        if (!this.remove(ix[v], Math.floor(v / Ix.WORDS) * 65536 + ix[v + 1])) return Ob.STORE_FAILED;
         st.droppedOldest++;
       }
     }
     st.pushed++;
     if (this.n > st.peak) st.peak = this.n;
     // put() may have dropped some too, reclaiming a segment (see there).
-    return st.droppedOldest > dropped ? OB_DROPPED_OLDEST : OB_OK;
+    return st.droppedOldest > dropped ? Ob.DROPPED_OLDEST : Ob.OK;
   }
 
   /** The entry to send next (read from flash: a new object each call), or undefined. */
@@ -452,14 +476,14 @@ export class Outbox {
     for (;;) {
       // The lowest seq of the highest class queued.
       let v = -1;
-      for (let m = F_MIN + 2; m >= F_MIN && v < 0; m -= 2) for (let b = 0; b < ix.length; b += F) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
+      for (let m = Ix.MIN + 2; m >= Ix.MIN && v < 0; m -= 2) for (let b = 0; b < ix.length; b += Ix.WORDS) if (ix[b + m] > 0 && (v < 0 || ix[b + m] < ix[v])) v = b + m;
       if (v < 0) {
         // Nothing left in the index: the counts agree (a header that rotted could have thrown them off).
         this.n = 0;
         this.bytes = 0;
         return undefined;
       }
-      const k = Math.floor(v / F);
+      const k = Math.floor(v / Ix.WORDS);
       const f = this.store.read(this.pre + k);
       const e = f === undefined ? undefined : readRecord(f, ix[v + 1]);
       if (e !== undefined && e.seq === ix[v]) {
@@ -478,17 +502,17 @@ export class Outbox {
     const ix = this.ix;
     // Segment heads first (a confirmation is nearly always for a head); below every head is nothing.
     let low = 0;
-    for (let b = 0; b < ix.length; b += F)
-      for (let m = b + F_MIN; m < b + F; m += 2) {
+    for (let b = 0; b < ix.length; b += Ix.WORDS)
+      for (let m = b + Ix.MIN; m < b + Ix.WORDS; m += 2) {
         if (ix[m] === seq) {
-          this.at = (b / F) * 65536 + ix[m + 1];
+          this.at = (b / Ix.WORDS) * 65536 + ix[m + 1];
           return true;
         }
         if (ix[m] > 0 && (low === 0 || ix[m] < low)) low = ix[m];
       }
     if (seq < low) return false;
-    for (let k = 0; k < OB_SEGMENTS; k++) {
-      if (ix[k * F + F_LIVE] === 0) continue;
+    for (let k = 0; k < Ob.SEGMENTS; k++) {
+      if (ix[k * Ix.WORDS + Ix.LIVE] === 0) continue;
       const off = this.load(k, seq);
       if (off >= 0) {
         this.at = k * 65536 + off;
@@ -510,7 +534,7 @@ export class Outbox {
     const pos = counted ? this.at : (at as number);
     const k = pos >> 16;
     const off = pos & 0xffff;
-    const b = k * F;
+    const b = k * Ix.WORDS;
     const name = this.pre + k;
     const f = this.store.read(name);
     if (f === undefined || f.charCodeAt(off) !== 0xff) return false;
@@ -523,21 +547,21 @@ export class Outbox {
       this.stats.storeFailures++;
       return false;
     }
-    ix[b + F_LIVE] -= L;
+    ix[b + Ix.LIVE] -= L;
     this.n--;
     this.bytes -= L;
-    const m = ix[b + F_MIN] === seq ? b + F_MIN : ix[b + F_MIN + 2] === seq ? b + F_MIN + 2 : -1;
-    if (ix[b + F_LIVE] === 0 && k !== this.tail) {
+    const m = ix[b + Ix.MIN] === seq ? b + Ix.MIN : ix[b + Ix.MIN + 2] === seq ? b + Ix.MIN + 2 : -1;
+    if (ix[b + Ix.LIVE] === 0 && k !== this.tail) {
       // Everything in it is confirmed: the file goes (its space comes back at Storage's next compaction).
       this.store.erase(name);
-      for (let i = b; i < b + F; i++) ix[i] = 0;
-    } else if (m >= 0 && (ix[b + F_FLAGS] & SEG_RELOC) !== 0) this.load(k, 0);
+      for (let i = b; i < b + Ix.WORDS; i++) ix[i] = 0;
+    } else if (m >= 0 && (ix[b + Ix.FLAGS] & Ix.SEG_RELOC) !== 0) this.load(k, 0);
     else if (m >= 0) {
       // Records in seq order: its class's next head here is the first live one of that class after it.
-      const c = (m - b - F_MIN) / 2;
+      const c = (m - b - Ix.MIN) / 2;
       let q = off + L;
       ix[m] = 0;
-      while (q < ix[b + F_END]) {
+      while (q < ix[b + Ix.END]) {
         const fl = f.charCodeAt(q + 1);
         if (f.charCodeAt(q) === 0xff && ((fl >> 1) & 1) === c) {
           ix[m] = ((f.charCodeAt(q + 4) * 256 + f.charCodeAt(q + 5)) * 256 + f.charCodeAt(q + 6)) * 256 + f.charCodeAt(q + 7);
@@ -571,8 +595,8 @@ export class Outbox {
    */
   entries(): OutboxEntry[] {
     const out: OutboxEntry[] = [];
-    for (let k = 0; k < OB_SEGMENTS; k++) {
-      const f = this.ix[k * F + F_LIVE] > 0 ? this.store.read(this.pre + k) : undefined;
+    for (let k = 0; k < Ob.SEGMENTS; k++) {
+      const f = this.ix[k * Ix.WORDS + Ix.LIVE] > 0 ? this.store.read(this.pre + k) : undefined;
       if (f === undefined) continue;
       for (let p = 1; p + 1 < f.length; ) {
         const L = f.charCodeAt(p + 2) * 256 + f.charCodeAt(p + 3) + REC_OVERHEAD;
@@ -641,23 +665,23 @@ export class Outbox {
     const L = rec.length;
     const reloc = (rec.charCodeAt(1) & REC_RELOC) !== 0;
     let fails = 0;
-    for (let round = 0; round < 2 * OB_SEGMENTS; round++) {
+    for (let round = 0; round < 2 * Ob.SEGMENTS; round++) {
       let t = this.tail;
       // Where the record goes in segment t: its end, or 0 for a fresh file (the magic byte, then the record).
       let off = -1;
-      if (t >= 0 && (ix[t * F + F_FLAGS] & SEG_SEALED) === 0 && ix[t * F + F_END] + L <= this.seg) off = ix[t * F + F_END];
+      if (t >= 0 && (ix[t * Ix.WORDS + Ix.FLAGS] & Ix.SEG_SEALED) === 0 && ix[t * Ix.WORDS + Ix.END] + L <= this.seg) off = ix[t * Ix.WORDS + Ix.END];
       else {
         let nfree = 0;
         let free = -1;
         for (let k = this.nseg - 1; k >= 0; k--)
-          if (ix[k * F + F_END] === 0) {
+          if (ix[k * Ix.WORDS + Ix.END] === 0) {
             nfree++;
             free = k;
           }
         if (nfree > 1 || (nfree === 1 && reloc)) {
-          if (t >= 0 && ix[t * F + F_LIVE] === 0) {
+          if (t >= 0 && ix[t * Ix.WORDS + Ix.LIVE] === 0) {
             st.erase(this.pre + t);
-            for (let i = t * F; i < t * F + F; i++) ix[i] = 0;
+            for (let i = t * Ix.WORDS; i < t * Ix.WORDS + Ix.WORDS; i++) ix[i] = 0;
           }
           this.tail = -1;
           t = free;
@@ -665,12 +689,12 @@ export class Outbox {
         } else {
           if (reloc) return -2;
           let v = -1;
-          for (let k = 0; k < OB_SEGMENTS; k++) if (k !== t && ix[k * F + F_END] !== 0 && (v < 0 || ix[k * F + F_LIVE] < ix[v * F + F_LIVE])) v = k;
+          for (let k = 0; k < Ob.SEGMENTS; k++) if (k !== t && ix[k * Ix.WORDS + Ix.END] !== 0 && (v < 0 || ix[k * Ix.WORDS + Ix.LIVE] < ix[v * Ix.WORDS + Ix.LIVE])) v = k;
           if (v < 0) return -2;
           const name = this.pre + v;
           // Full (no room for one more after this record) and drop-oldest: see below.
           const full = this.drop && this.bytes + 2 * L > this.cap;
-          for (let p = 1; ix[v * F + F_LIVE] > 0; ) {
+          for (let p = 1; ix[v * Ix.WORDS + Ix.LIVE] > 0; ) {
             // Read again each time: creating a segment can make Storage compact and move files.
             const f = st.read(name);
             if (f === undefined || p + 1 >= f.length || (f.charCodeAt(p + 1) & 0xf0) !== 0xa0) break;
@@ -682,7 +706,7 @@ export class Outbox {
               // instead would take a place the new reports need, so more of the next segment would
               // still be live at its turn: the copying snowballs (measured: 5, 10, 20, 40, 80 a wrap).
               let oldest = full && (fl & 2) === 0;
-              for (let b = 0; b < ix.length && oldest; b += F) if (ix[b + F_MIN] > 0 && ix[b + F_MIN] < seq) oldest = false;
+              for (let b = 0; b < ix.length && oldest; b += Ix.WORDS) if (ix[b + Ix.MIN] > 0 && ix[b + Ix.MIN] < seq) oldest = false;
               const bad = !oldest && readRecord(f, p) === undefined; // rotted: not copied, never delivered
               let r = -1;
               if (!oldest && !bad) {
@@ -702,9 +726,9 @@ export class Outbox {
             }
             p += n + REC_OVERHEAD;
           }
-          if (ix[v * F + F_END] !== 0 && ix[v * F + F_LIVE] === 0 && v !== this.tail) {
+          if (ix[v * Ix.WORDS + Ix.END] !== 0 && ix[v * Ix.WORDS + Ix.LIVE] === 0 && v !== this.tail) {
             st.erase(name);
-            for (let i = v * F; i < v * F + F; i++) ix[i] = 0;
+            for (let i = v * Ix.WORDS; i < v * Ix.WORDS + Ix.WORDS; i++) ix[i] = 0;
           }
           continue;
         }
@@ -718,23 +742,23 @@ export class Outbox {
       } catch (e) {}
       let at = -1;
       if (ok || (st.read(this.pre + t) || "").substring(off, off + data.length) === data) {
-        ix[t * F + F_END] = off + data.length;
+        ix[t * Ix.WORDS + Ix.END] = off + data.length;
         if (off === 0) this.tail = t;
         at = t * 65536 + off + data.length - L;
       } else if (off === 0) {
         // A torn creation may have left a file: in use, nothing indexed, reclaimed as empty.
-        ix[t * F + F_END] = 1;
-        ix[t * F + F_FLAGS] = SEG_SEALED;
-      } else ix[t * F + F_FLAGS] |= SEG_SEALED;
+        ix[t * Ix.WORDS + Ix.END] = 1;
+        ix[t * Ix.WORDS + Ix.FLAGS] = Ix.SEG_SEALED;
+      } else ix[t * Ix.WORDS + Ix.FLAGS] |= Ix.SEG_SEALED;
       if (at < 0) {
         this.stats.storeFailures++;
         if (++fails > 1) return -1;
         continue;
       }
       const seq = ((rec.charCodeAt(4) * 256 + rec.charCodeAt(5)) * 256 + rec.charCodeAt(6)) * 256 + rec.charCodeAt(7);
-      const m = t * F + F_MIN + 2 * ((rec.charCodeAt(1) >> 1) & 1);
-      ix[t * F + F_LIVE] += L;
-      if (reloc) ix[t * F + F_FLAGS] |= SEG_RELOC;
+      const m = t * Ix.WORDS + Ix.MIN + 2 * ((rec.charCodeAt(1) >> 1) & 1);
+      ix[t * Ix.WORDS + Ix.LIVE] += L;
+      if (reloc) ix[t * Ix.WORDS + Ix.FLAGS] |= Ix.SEG_RELOC;
       this.n++;
       this.bytes += L;
       if (ix[m] === 0 || seq < ix[m]) {

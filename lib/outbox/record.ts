@@ -39,18 +39,20 @@ export const SEQ_REC_CHARS = 15;
 export const SEQ_MAX = 0xffffffff;
 export const HEX = "0123456789ABCDEF";
 
-// CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF), a nibble at a time: 16 table entries instead of 256.
-const CRC_T = [
-  0x0000, 0x1021, 0x2042, 0x3063, 0x4084, 0x50a5, 0x60c6, 0x70e7, 0x8108, 0x9129, 0xa14a, 0xb16b, 0xc18c, 0xd1ad, 0xe1ce, 0xf1ef,
-];
-
-/** CRC-16/CCITT-FALSE of s[from, to) taken as bytes ("123456789" -> 0x29B1). */
+/**
+ * CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of s[from, to) taken as bytes ("123456789" -> 0x29B1),
+ * a nibble at a time. The nibble table's entry for t is t * 0x1021 without carries, and for t < 16 the
+ * three shifted copies of t do not overlap: t ^ t << 5 ^ t << 12. Computed, not a 16-entry table (an
+ * array costs a JsVar an entry on the device).
+ */
 export function crc16(s: string, from: number, to: number): number {
   let crc = 0xffff;
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i) & 0xff;
-    crc = ((crc << 4) & 0xffff) ^ CRC_T[((crc >> 12) ^ (c >> 4)) & 15];
-    crc = ((crc << 4) & 0xffff) ^ CRC_T[((crc >> 12) ^ c) & 15];
+    let t = ((crc >> 12) ^ (c >> 4)) & 15;
+    crc = ((crc << 4) & 0xffff) ^ t ^ (t << 5) ^ (t << 12);
+    t = ((crc >> 12) ^ c) & 15;
+    crc = ((crc << 4) & 0xffff) ^ t ^ (t << 5) ^ (t << 12);
   }
   return crc;
 }

@@ -4,10 +4,17 @@
 
 import { afterPrefix, field, Field } from "../at/fields";
 
-export const CPIN_NOT_READY = 0;
-export const CPIN_READY = 1;
-/** SIM PIN, SIM PUK...: needs a human. */
-export const CPIN_OTHER = 2;
+/** parseValue() of a +CPIN line. A const enum: inlined (plain exported consts stayed variables in the bundle). */
+export const enum Cpin {
+  NOT_READY = 0,
+  READY = 1,
+  /** SIM PIN, SIM PUK...: needs a human. */
+  OTHER = 2,
+}
+/** The same values for desktop code (unused on the device, so left out of the bundle). */
+export const CPIN_NOT_READY: number = Cpin.NOT_READY;
+export const CPIN_READY: number = Cpin.READY;
+export const CPIN_OTHER: number = Cpin.OTHER;
 
 /**
  * The value of a one-value answer, -1 when unreadable or another kind of line (one function for both
@@ -19,7 +26,7 @@ export function parseValue(line: string): number {
   let i = afterPrefix(line, "+CPIN:");
   if (i >= 0) {
     const v = line.substring(i);
-    return v === "READY" ? CPIN_READY : v === "NOT READY" ? CPIN_NOT_READY : CPIN_OTHER;
+    return v === "READY" ? Cpin.READY : v === "NOT READY" ? Cpin.NOT_READY : Cpin.OTHER;
   }
   i = field(line, afterPrefix(line, "+CSQ:"), 0, Field.INT);
   return i >= 0 && (i <= 31 || i === 99) ? i : -1;

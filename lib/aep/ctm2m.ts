@@ -56,16 +56,18 @@ export function redact(text: string): string {
   return text;
 }
 
-/** resultText()'s `code` for a +CTM2M: reg,<n> (or conn/obsrv) status rather than an AT result. */
-export const RESULT_REG = 16;
+/** resultText()'s `code` for a +CTM2M: reg,<n> (or conn/obsrv) status rather than an AT result (a const enum: inlined). */
+export const enum ResultOf {
+  REG = 16,
+}
 
 /**
  * For log lines: an AT result (AT_*, with the module's error number `n`: "ok", "cme 10", "timeout",
- * and for +CTM2M ERROR the note's meaning), or with RESULT_REG a reg notice's status. One function for
+ * and for +CTM2M ERROR the note's meaning), or with ResultOf.REG a reg notice's status. One function for
  * every code table: RAM on the device.
  */
 export function resultText(code: number, n: number): string {
-  if (code === RESULT_REG) {
+  if (code === ResultOf.REG) {
     if (n === REG_TIMEOUT) return "timeout";
     if (n === REG_NOT_SENT) return "not sent";
     if (n === REG_BAD_ENDPOINT) return "bad parameter or endpoint name unknown to the platform (is the IMEI registered on AEP?)";

@@ -10,7 +10,7 @@ import {
   OP_CONN, OP_DEREG, OP_LWSTATUS, OP_OBSRV, OP_PLAT, OP_REG, REG_AUTH_REJECTED, REG_BAD_ENDPOINT, REG_OK,
   REG_STATE_CONNECTED, REG_STATE_CONNECTING, REG_STATE_DISCONNECTING, REG_STATE_NONE, REG_STATE_OBSERVED,
 } from "../aep/codes";
-import { Aep, initMatches, initRow, redact, resultText, RESULT_REG } from "../aep/ctm2m";
+import { Aep, initMatches, initRow, redact, resultText, ResultOf } from "../aep/ctm2m";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
 import { digitsLine } from "../sim7020/parse";
 import { Net } from "../sim7020/rows";
@@ -139,7 +139,7 @@ export function registration(m: Link): void {
     // reg, conn or obsrv with a failure status `s`.
     m.stats[Stat.REG_FAILURES]++;
     m.cause("reg" + s);
-    const why = "registration failed: reg," + s + " " + resultText(RESULT_REG, s);
+    const why = "registration failed: reg," + s + " " + resultText(ResultOf.REG, s);
     if (s === REG_AUTH_REJECTED || s === REG_BAD_ENDPOINT) {
       m.log(LOG_ERROR, why);
       // A changed PSK is only seen as reg,13: write INIT again, once in a row.

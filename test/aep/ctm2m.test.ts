@@ -2,7 +2,7 @@
 // (lib/link/urc.ts) posts them, the INIT command and its read-back (initRow, initMatches), the PSK mask
 // (redact), the error texts, and the command rows of lib/aep/ctm2m.ts run through the real AT engine.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Aep, initMatches, initRow, redact, RESULT_REG, resultText } from "../../lib/aep/ctm2m";
+import { Aep, initMatches, initRow, redact, ResultOf, resultText } from "../../lib/aep/ctm2m";
 import {
   CE_ALREADY_CONNECTED, CE_DISABLED, CE_FOTA, CE_HEX_DECODE, CE_NOT_CONNECTED, CE_NOT_READY, CE_NO_IMSI, CE_ODD_LENGTH,
   CE_OTHER, CE_PARAM_COUNT, CE_PARAM_VALUE, CE_SESSION_ACTIVE, CE_SESSION_FAILED, CE_TOO_LONG, CTM2M_STRAY_OK_MS,
@@ -151,10 +151,10 @@ describe("result, error and reg texts (resultText)", () => {
     expect(resultText(AT_EXTRA_ERROR, CE_ALREADY_CONNECTED)).toBe("already connected");
     expect(resultText(AT_EXTRA_ERROR, CE_NOT_READY)).toContain("not observed");
     expect(resultText(AT_EXTRA_ERROR, 99)).toBe("code 99");
-    for (const n of [REG_TIMEOUT, REG_NOT_SENT, REG_BAD_ENDPOINT, REG_AUTH_REJECTED, REG_UNSUPPORTED]) expect(resultText(RESULT_REG, n)).not.toMatch(/^code /);
-    expect(resultText(RESULT_REG, REG_AUTH_REJECTED)).toContain("authentication rejected");
-    expect(resultText(RESULT_REG, REG_BAD_ENDPOINT)).toContain("IMEI");
-    expect(resultText(RESULT_REG, 7)).toBe("code 7");
+    for (const n of [REG_TIMEOUT, REG_NOT_SENT, REG_BAD_ENDPOINT, REG_AUTH_REJECTED, REG_UNSUPPORTED]) expect(resultText(ResultOf.REG, n)).not.toMatch(/^code /);
+    expect(resultText(ResultOf.REG, REG_AUTH_REJECTED)).toContain("authentication rejected");
+    expect(resultText(ResultOf.REG, REG_BAD_ENDPOINT)).toContain("IMEI");
+    expect(resultText(ResultOf.REG, 7)).toBe("code 7");
   });
 
   it("names the generic AT results for log lines", () => {

@@ -48,13 +48,15 @@ export class At {
   private guardMs: number;
   guardTimer: number;
 
-  // The line being assembled, and whether it is being dropped for growing past the bound.
+  /** The line being assembled (never more than LINE_MAX_CHARS). */
   partial: string;
+  /** The rest of a line that outgrew the bound is being dropped. */
   private dropping: number;
 
   // The command in flight (`inFlight` false: none), parsed from its row.
   inFlight: number;
   text: string;
+  /** Its expected prefix, or "\r" when it expects none (a line never holds "\r", so it never matches). */
   private prefix: string;
   flags: number;
   timeoutMs: number;
@@ -69,8 +71,10 @@ export class At {
   /** Inside owner.atDone: sending waits until it returns (run to completion). */
   private delivering: number;
 
-  // Commands waiting behind it: a ring of "<tag>|<row>", allocated once.
+  // Commands waiting behind it: rows and their tags in two rings, allocated once (a tag is not glued to
+  // its row: a SEND row is a kilobyte of hex, and copying it costs as much as parsing it).
   private qRow: string[];
+  private qTag: number[];
   private qHead: number;
   qLen: number;
 
@@ -81,7 +85,7 @@ export class At {
   resp: string[];
   lines: number;
 
-  /** When the module last sent a line (to guess whether it has dozed off since). */
+  /** When the module last sent a line (to guess whether it has dozed off since); set once per chunk. */
   lastRxMs: number;
   /** The start of the last line nobody wanted (for the log). */
   lastUnexpected: string;
@@ -105,23 +109,24 @@ export class At {
     this.partial = "";
     this.dropping = 0;
     this.inFlight = 0;
-    this.prefix = "";
-    this.text = "";
-    this.urc = urc;
-    this.owner = owner;
-    this.flags = 0;
+    this.prefix = "\r";
     this.lines = 0;
     this.resp = ["", "", "", "", ""];
+    this.flags = 0;
+    this.clock = clock;
+    this.urc = urc;
+    this.owner = owner;
+    this.text = "";
     this.guardTimer = 0;
     this.extraFinal = extraFinal;
     this.tag = 0;
     this.cancelled = 0;
     this.delivering = 0;
     this.timer = 0;
-    this.clock = clock;
     this.uart = uart;
     this.qLen = 0;
     this.qRow = ["", "", "", ""];
+    this.qTag = [0, 0, 0, 0];
     this.qHead = 0;
     this.timeoutMs = 0;
     this.resent = 0;
@@ -147,22 +152,65 @@ export class At {
       return false;
     }
     const i = (this.qHead + this.qLen++) % AtLimit.QUEUE;
-    this.qRow[i] = tag + "|" + row;
-    this.pump();
+    this.qRow[i] = row;
+    this.qTag[i] = tag;
+    this.busy();
     return true;
   }
 
   /**
    * Characters from the module, in whatever pieces the UART delivers them. Lines end at \r, \n or \r\n.
-   * Written for the interpreter, which reads every token it passes, taken or not: one concatenation per
-   * chunk, one indexOf per line and terminator kind, and the rare cases (an over-long line) off the path.
+   * Written for the interpreter, which reads every character of a function's body on every call (the
+   * branches it does not take and the code after a return too): the common chunk (nothing near the
+   * bound) is cut by five native calls and each line costs one loop turn; the rest goes to `slow`, a
+   * function of its own so that it is not read here.
    */
   feed(chunk: string): void {
-    let b = chunk;
-    if (this.partial !== "") {
-      b = this.partial + chunk;
-      this.partial = ""; // one copy of a long line at a time (a downlink is a kilobyte)
+    this.partial += chunk;
+    if (this.dropping || this.partial.length > AtLimit.LINE_MAX_CHARS) return this.slow();
+    // Every line end one "\r" (a \r\n pair too): a line is one piece, and empty pieces are few. (Not
+    // replaceAll: on the interpreter it never returns when the string ends with what it replaces.)
+    const parts = this.partial.split("\r\n").join("\r").split("\n").join("\r").split("\r");
+    const n = parts.length - 1;
+    // Let go of the buffer while the lines are handled (it may hold a kilobyte of downlink); the unfinished
+    // line is kept afterwards, also when a handler reset the engine (a reboot line ends a chunk).
+    this.partial = "";
+    // Once per chunk that ends a line, not per line (only used to guess whether the module dozed off).
+    if (n > 1 || parts[0] !== "") this.lastRxMs = this.clock.now();
+    for (let i = 0; i < n; i++) if (parts[i] !== "") this.route(parts[i]);
+    this.partial = parts[n];
+  }
+
+  /**
+   * What the fast paths leave, so that they need not read it. With a `line` (routeRest's leftovers): the
+   * line without its noise, routed again, or if it has none, counted as unexpected. Without: the careful
+   * path of `feed`, `partial` holding the whole buffer: lines past the bound dropped and counted (and
+   * the rest of one that outgrew it unfinished), a long line's text let go of before it is handled.
+   */
+  private slow(line?: string): void {
+    if (line !== undefined) {
+      // Noise: controls other than CR/LF (which never get here) and bytes >= 0x7F; the module speaks ASCII.
+      let clean = "";
+      let from = 0;
+      for (let i = 0; i < line.length; i++) {
+        const c = line.charCodeAt(i);
+        if (c < 32 || c > 126) {
+          if (i > from) clean += line.substring(from, i);
+          from = i + 1;
+        }
+      }
+      if (from > 0) {
+        clean += line.substring(from);
+        this.noise += line.length - clean.length;
+        if (clean !== "") this.route(clean);
+        return;
+      }
+      this.unexpected++;
+      this.lastUnexpected = line.length > 40 ? line.substring(0, 40) : line;
+      return;
     }
+    let b = this.partial;
+    this.partial = "";
     let p = 0;
     let e = b.indexOf("\r");
     let lf = b.indexOf("\n");
@@ -189,7 +237,7 @@ export class At {
             e = 0;
           }
           this.lastRxMs = this.clock.now();
-          this.route(line, true);
+          this.route(line);
         }
       }
       p = b.charCodeAt(e + 1) === 10 ? e + 2 : e + 1;
@@ -234,37 +282,38 @@ export class At {
   withdraw(): void {
     this.cancelled = this.inFlight;
     this.qLen = 0;
-    for (let i = 0; i < AtLimit.QUEUE; i++) this.qRow[i] = "";
+    this.qRow.fill("");
   }
 
-  /** A command is in flight or waiting. */
+  /**
+   * A command is in flight or waiting. First it sends the queue's head if nothing is in flight (the
+   * engine's own "pump": whenever control is back with the caller that has already happened, so for
+   * the caller this is only a question).
+   */
   busy(): boolean {
+    if (!this.inFlight && this.qLen > 0 && !this.delivering && this.guardTimer === 0) {
+      const h = this.qHead;
+      const row = this.qRow[h];
+      this.qRow[h] = "";
+      this.tag = this.qTag[h];
+      this.qHead = (h + 1) % AtLimit.QUEUE;
+      this.qLen--;
+      const a = row.indexOf("|");
+      const b = row.indexOf("|", a + 1);
+      const c = row.indexOf("|", b + 1);
+      this.prefix = a > 0 ? row.substring(0, a) : "\r";
+      this.timeoutMs = parseInt(row.substring(a + 1, b), 10);
+      this.flags = parseInt(row.substring(b + 1, c), 10);
+      this.text = row.substring(c + 1);
+      this.inFlight = 1;
+      this.cancelled = 0;
+      this.resent = 0;
+      this.lines = 0;
+      this.sent++;
+      this.timer = this.clock.setTimeout(atTimer, this.timeoutMs, this);
+      this.uart.write(this.text + "\r");
+    }
     return this.inFlight !== 0 || this.qLen > 0;
-  }
-
-  /** Send the queue's head when nothing is in flight. */
-  pump(): void {
-    if (this.inFlight || this.qLen === 0 || this.delivering || this.guardTimer !== 0) return;
-    const row = this.qRow[this.qHead];
-    this.qRow[this.qHead] = "";
-    this.qHead = (this.qHead + 1) % AtLimit.QUEUE;
-    this.qLen--;
-    const t = row.indexOf("|");
-    const a = row.indexOf("|", t + 1);
-    const b = row.indexOf("|", a + 1);
-    const c = row.indexOf("|", b + 1);
-    this.tag = parseInt(row.substring(0, t), 10);
-    this.prefix = row.substring(t + 1, a);
-    this.timeoutMs = parseInt(row.substring(a + 1, b), 10);
-    this.flags = parseInt(row.substring(b + 1, c), 10);
-    this.text = row.substring(c + 1);
-    this.inFlight = 1;
-    this.cancelled = 0;
-    this.resent = 0;
-    this.lines = 0;
-    this.sent++;
-    this.timer = this.clock.setTimeout(atTimer, this.timeoutMs, this, 0);
-    this.uart.write(this.text + "\r");
   }
 
   finish(code: number, errNo: number): void {
@@ -275,7 +324,7 @@ export class At {
     if (code === AT_EXTRA_ERROR && this.guardMs > 0) {
       // The module prints OK after its own error: hold the next command until that OK comes or the
       // hold ends, so it is never taken as the next command's result.
-      this.guardTimer = this.clock.setTimeout(atTimer, this.guardMs, this, 1);
+      this.guardTimer = this.clock.setTimeout(atTimer, this.guardMs, this);
     }
     if (!this.cancelled) {
       this.delivering = 1;
@@ -283,114 +332,92 @@ export class At {
       this.delivering = 0;
     }
     // Let go of the lines now: one may be a 1,100-character downlink echo.
-    for (let i = 0; i < this.lines; i++) this.resp[i] = "";
+    this.resp.fill("");
     this.lines = 0;
-    this.pump();
+    // Only with something waiting: busy() is long, and the interpreter would read all of it.
+    if (this.qLen > 0) this.busy();
   }
 
   /**
-   * One line, the common cases first: the in-flight command's OK and its expected lines. Everything else
-   * (other finals, the echo, URCs, bare lines, noise, the unexpected) is `routeRest`, so the interpreter
-   * does not read through it for the lines that make up most of the traffic.
+   * One line, the common cases only: the in-flight command's OK and its expected lines (whose first
+   * character is the prefix's, so only the last one can be noise). Everything else is `routeRest`, so the
+   * interpreter does not read through it for the lines that make up most of the traffic.
    */
-  private route(line: string, raw: boolean): void {
-    const c0 = line.charCodeAt(0);
-    const cl = line.charCodeAt(line.length - 1);
-    if (raw && (c0 < 32 || c0 > 126 || cl < 32 || cl > 126)) {
-      // Glitch bytes at the ends of a line (power-up, brown-out, PSM exit): `\x00OK` means OK.
-      const clean = denoise(line);
-      this.noise += line.length - clean.length;
-      if (clean.length > 0) this.route(clean, false);
-      return;
-    }
+  private route(line: string): void {
     if (this.inFlight) {
       if (line === "OK") return this.finish(AT_OK, 0);
       // No prefix is a final result, an echo or a URC the command does not want (rows are written so).
-      if (this.prefix !== "" && line.indexOf(this.prefix) === 0) {
+      const cl = line.charCodeAt(line.length - 1);
+      if (line.indexOf(this.prefix) === 0 && cl > 31 && cl < 127) {
         if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
         else this.linesDropped++;
         if ((this.flags & AT_F_PREFIX_FINAL) !== 0) this.finish(AT_OK, 0);
         return;
       }
     }
-    this.routeRest(line, c0, raw);
+    this.routeRest(line);
   }
 
-  private routeRest(line: string, c0: number, raw: boolean): void {
-    if (this.inFlight) {
-      if (c0 === 69 /* E */ && line === "ERROR") return this.finish(AT_ERROR, 0);
-      if (c0 === 43 /* + */) {
+  /**
+   * The rest, in a fixed order: the in-flight command's other finals and its echo (or the stray OK the
+   * hold waits for), the owner's URC parser, the bare lines the command collects; a line with noise at
+   * its ends (glitch bytes: power-up, brown-out, PSM exit; `\x00OK` means OK) is first cleaned and routed
+   * again, and so is one with noise inside that nobody wanted; the rest is "unexpected" (counted): these
+   * two are `slow(line)`.
+   */
+  private routeRest(line: string): void {
+    const c0 = line.charCodeAt(0);
+    const cl = line.charCodeAt(line.length - 1);
+    if (c0 > 31 && c0 < 127 && cl > 31 && cl < 127) {
+      if (this.inFlight) {
+        if (line === "ERROR") return this.finish(AT_ERROR, 0);
         if (line.indexOf("+CME ERROR:") === 0) return this.finish(AT_CME_ERROR, field(line, afterPrefix(line, "+CME ERROR:"), 0, Field.INT));
         if (this.extraFinal !== "" && line.indexOf(this.extraFinal) === 0) return this.finish(AT_EXTRA_ERROR, field(line, afterPrefix(line, this.extraFinal), 0, Field.INT));
-      }
-      if (line === this.text) {
-        this.echoes++;
-        this.owner.atEcho(this.tag);
+        if (line === this.text) {
+          this.echoes++;
+          this.owner.atEcho(this.tag);
+          return;
+        }
+      } else if (this.guardTimer !== 0 && line === "OK") {
+        this.strayOk++;
+        this.clock.clearTimeout(this.guardTimer);
+        this.guardTimer = 0;
+        this.busy();
         return;
       }
-    } else if (this.guardTimer !== 0 && line === "OK") {
-      this.strayOk++;
-      this.clock.clearTimeout(this.guardTimer);
-      this.guardTimer = 0;
-      this.pump();
-      return;
-    }
-    if (this.urc(this.owner, line)) return;
-    if (this.inFlight && (this.flags & AT_F_BARE) !== 0) {
-      if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
-      else this.linesDropped++;
-      return;
-    }
-    if (raw) {
-      // Noise inside a line: look once more without it.
-      const clean = denoise(line);
-      if (clean.length !== line.length) {
-        this.noise += line.length - clean.length;
-        if (clean.length > 0) this.route(clean, false);
+      if (this.urc(this.owner, line)) return;
+      if (this.inFlight && (this.flags & AT_F_BARE) !== 0) {
+        if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
+        else this.linesDropped++;
         return;
       }
     }
-    this.unexpected++;
-    this.lastUnexpected = line.length > 40 ? line.substring(0, 40) : line;
+    this.slow(line);
   }
 }
 
 /**
- * A timer fired: the command's timeout, or (`guard`) the end of the stray-OK hold. A plain function, so
- * no closure is made per timer (and a class cannot name itself on the device).
+ * A timer fired: the command's timeout, or, with nothing in flight, the end of the stray-OK hold (never
+ * both running: nothing is sent while the hold is on). A plain function, so no closure is made per
+ * timer (and a class cannot name itself on the device).
  */
-function atTimer(e: At, guard: number): void {
-  if (guard) {
+function atTimer(e: At): void {
+  if (!e.inFlight) {
     e.guardTimer = 0;
-    e.pump();
+    e.busy();
     return;
   }
   e.timer = 0;
-  if (!e.inFlight) return;
   if ((e.flags & AT_F_WAKE) !== 0 && !e.resent) {
     // The first characters after a doze only wake the UART; the module never saw the command.
     e.resent = 1;
     e.wakeResends++;
     e.lines = 0;
     e.sent++;
-    e.timer = e.clock.setTimeout(atTimer, e.timeoutMs, e, 0);
+    e.timer = e.clock.setTimeout(atTimer, e.timeoutMs, e);
     e.uart.write(e.text + "\r");
     return;
   }
   e.timeouts++;
   e.finish(AT_TIMEOUT, 0);
-}
-
-/** The line without control bytes (CR/LF never reach here) and bytes >= 0x7F: the module speaks ASCII. */
-export function denoise(line: string): string {
-  let out = "";
-  let from = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c < 32 || c > 126) {
-      if (i > from) out += line.substring(from, i);
-      from = i + 1;
-    }
-  }
-  return from === 0 ? line : out + line.substring(from);
 }

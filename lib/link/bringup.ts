@@ -200,9 +200,11 @@ export function network(m: Link): void {
   if (t !== EV_AT) return;
   const ok = ev.code === AT_OK;
   switch (ev.id) {
-    case C.CSQ:
-      if (ok && parseValue(ev.text) >= 0) m.info.rssi = parseValue(ev.text);
+    case C.CSQ: {
+      const rssi = ok ? parseValue(ev.text) : -1;
+      if (rssi >= 0) m.info.rssi = rssi;
       return;
+    }
     case C.CGREG:
     case C.CEREG: {
       const stat = ok ? field(ev.text, afterPrefix(ev.text, ev.id === C.CGREG ? "+CGREG:" : "+CEREG:"), 1, Field.INT) : -1;

@@ -144,9 +144,11 @@ export function ready(m: Link): void {
           if (ok) m.updateDone = 1;
           else m.log(LOG_WARN, "binding mode update refused: " + resultText(ev.code, ev.err));
           return;
-        case C.CSQ:
-          if (ok && parseValue(ev.text) >= 0) m.info.rssi = parseValue(ev.text);
+        case C.CSQ: {
+          const rssi = ok ? parseValue(ev.text) : -1;
+          if (rssi >= 0) m.info.rssi = rssi;
           return;
+        }
         case C.REG_READ: {
           const st = ok ? field(ev.text, afterPrefix(ev.text, "+CTM2MREG:"), 0, Field.INT) : -1;
           if (st < 0 || st === REG_STATE_OBSERVED) return;

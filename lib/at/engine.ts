@@ -32,6 +32,7 @@ export const enum AtLimit {
   LINE_MAX_CHARS = 1100,
   /** A line this long is copied out of the chunk before it is handled, and the chunk's copy let go. */
   LONG_LINE_CHARS = 200,
+  /** A power of two (the ring wraps with a mask). */
   QUEUE = 4,
   /** Intermediate lines kept for one command; more are counted in linesDropped. */
   MAX_LINES = 5,
@@ -296,14 +297,15 @@ export class At {
       const row = this.qRow[h];
       this.qRow[h] = "";
       this.tag = this.qTag[h];
-      this.qHead = (h + 1) % AtLimit.QUEUE;
+      this.qHead = (h + 1) & (AtLimit.QUEUE - 1);
       this.qLen--;
       const a = row.indexOf("|");
       const b = row.indexOf("|", a + 1);
       const c = row.indexOf("|", b + 1);
       this.prefix = a > 0 ? row.substring(0, a) : "\r";
-      this.timeoutMs = parseInt(row.substring(a + 1, b), 10);
-      this.flags = parseInt(row.substring(b + 1, c), 10);
+      // Rows are built by code: their numbers are plain decimal, so a unary plus reads them.
+      this.timeoutMs = +row.substring(a + 1, b);
+      this.flags = +row.substring(b + 1, c);
       this.text = row.substring(c + 1);
       this.inFlight = 1;
       this.cancelled = 0;
@@ -347,11 +349,11 @@ export class At {
     if (this.inFlight) {
       if (line === "OK") return this.finish(AT_OK, 0);
       // No prefix is a final result, an echo or a URC the command does not want (rows are written so).
-      const cl = line.charCodeAt(line.length - 1);
-      if (line.indexOf(this.prefix) === 0 && cl > 31 && cl < 127) {
+      let cl = 0;
+      if (line.indexOf(this.prefix) === 0 && (cl = line.charCodeAt(line.length - 1)) > 31 && cl < 127) {
         if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
         else this.linesDropped++;
-        if ((this.flags & AT_F_PREFIX_FINAL) !== 0) this.finish(AT_OK, 0);
+        if (this.flags & AT_F_PREFIX_FINAL) this.finish(AT_OK, 0);
         return;
       }
     }
@@ -386,7 +388,7 @@ export class At {
         return;
       }
       if (this.urc(this.owner, line)) return;
-      if (this.inFlight && (this.flags & AT_F_BARE) !== 0) {
+      if (this.inFlight && this.flags & AT_F_BARE) {
         if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
         else this.linesDropped++;
         return;

@@ -148,14 +148,15 @@ export class At {
 
   /** Queue a command row (parameters already appended). False when the queue is full: nothing will come. */
   send(row: AtRow, tag: number): boolean {
-    if (this.qLen >= AtLimit.QUEUE) {
-      this.queueFull++;
+    const at = this;
+    if (at.qLen >= AtLimit.QUEUE) {
+      at.queueFull++;
       return false;
     }
-    const i = (this.qHead + this.qLen++) % AtLimit.QUEUE;
-    this.qRow[i] = row;
-    this.qTag[i] = tag;
-    this.busy();
+    const i = (at.qHead + at.qLen++) % AtLimit.QUEUE;
+    at.qRow[i] = row;
+    at.qTag[i] = tag;
+    at.busy();
     return true;
   }
 
@@ -167,19 +168,21 @@ export class At {
    * function of its own so that it is not read here.
    */
   feed(chunk: string): void {
-    this.partial += chunk;
-    if (this.dropping || this.partial.length > AtLimit.LINE_MAX_CHARS) return this.slow();
+    // `at.` is three characters shorter than `this.`, and the interpreter reads every one (so below too).
+    const at = this;
+    at.partial += chunk;
+    if (at.dropping || at.partial.length > AtLimit.LINE_MAX_CHARS) return at.slow();
     // Every line end one "\r" (a \r\n pair too): a line is one piece, and empty pieces are few. (Not
     // replaceAll: on the interpreter it never returns when the string ends with what it replaces.)
-    const parts = this.partial.split("\r\n").join("\r").split("\n").join("\r").split("\r");
+    const parts = at.partial.split("\r\n").join("\r").split("\n").join("\r").split("\r");
     const n = parts.length - 1;
     // Let go of the buffer while the lines are handled (it may hold a kilobyte of downlink); the unfinished
     // line is kept afterwards, also when a handler reset the engine (a reboot line ends a chunk).
-    this.partial = "";
+    at.partial = "";
     // Once per chunk that ends a line, not per line (only used to guess whether the module dozed off).
-    if (n > 1 || parts[0] !== "") this.lastRxMs = this.clock.now();
-    for (let i = 0; i < n; i++) if (parts[i] !== "") this.route(parts[i]);
-    this.partial = parts[n];
+    if (n > 1 || parts[0] !== "") at.lastRxMs = at.clock.now();
+    for (let i = 0; i < n; i++) if (parts[i] !== "") at.route(parts[i]);
+    at.partial = parts[n];
   }
 
   /**
@@ -292,52 +295,54 @@ export class At {
    * the caller this is only a question).
    */
   busy(): boolean {
-    if (!this.inFlight && this.qLen > 0 && !this.delivering && this.guardTimer === 0) {
-      const h = this.qHead;
-      const row = this.qRow[h];
-      this.qRow[h] = "";
-      this.tag = this.qTag[h];
-      this.qHead = (h + 1) & (AtLimit.QUEUE - 1);
-      this.qLen--;
+    const at = this;
+    if (!at.inFlight && at.qLen > 0 && !at.delivering && at.guardTimer === 0) {
+      const h = at.qHead;
+      const row = at.qRow[h];
+      at.qRow[h] = "";
+      at.tag = at.qTag[h];
+      at.qHead = (h + 1) & (AtLimit.QUEUE - 1);
+      at.qLen--;
       const a = row.indexOf("|");
       const b = row.indexOf("|", a + 1);
       const c = row.indexOf("|", b + 1);
-      this.prefix = a > 0 ? row.substring(0, a) : "\r";
+      at.prefix = a > 0 ? row.substring(0, a) : "\r";
       // Rows are built by code: their numbers are plain decimal, so a unary plus reads them.
-      this.timeoutMs = +row.substring(a + 1, b);
-      this.flags = +row.substring(b + 1, c);
-      this.text = row.substring(c + 1);
-      this.inFlight = 1;
-      this.cancelled = 0;
-      this.resent = 0;
-      this.lines = 0;
-      this.sent++;
-      this.timer = this.clock.setTimeout(atTimer, this.timeoutMs, this);
-      this.uart.write(this.text + "\r");
+      at.timeoutMs = +row.substring(a + 1, b);
+      at.flags = +row.substring(b + 1, c);
+      at.text = row.substring(c + 1);
+      at.inFlight = 1;
+      at.cancelled = 0;
+      at.resent = 0;
+      at.lines = 0;
+      at.sent++;
+      at.timer = at.clock.setTimeout(atTimer, at.timeoutMs, this);
+      at.uart.write(at.text + "\r");
     }
-    return this.inFlight !== 0 || this.qLen > 0;
+    return at.inFlight !== 0 || at.qLen > 0;
   }
 
   finish(code: number, errNo: number): void {
-    this.clock.clearTimeout(this.timer);
-    this.timer = 0;
-    this.inFlight = 0;
-    this.text = "";
-    if (code === AT_EXTRA_ERROR && this.guardMs > 0) {
+    const at = this;
+    at.clock.clearTimeout(at.timer);
+    at.timer = 0;
+    at.inFlight = 0;
+    at.text = "";
+    if (code === AT_EXTRA_ERROR && at.guardMs > 0) {
       // The module prints OK after its own error: hold the next command until that OK comes or the
       // hold ends, so it is never taken as the next command's result.
-      this.guardTimer = this.clock.setTimeout(atTimer, this.guardMs, this);
+      at.guardTimer = at.clock.setTimeout(atTimer, at.guardMs, this);
     }
-    if (!this.cancelled) {
-      this.delivering = 1;
-      this.owner.atDone(this.tag, code, errNo);
-      this.delivering = 0;
+    if (!at.cancelled) {
+      at.delivering = 1;
+      at.owner.atDone(at.tag, code, errNo);
+      at.delivering = 0;
     }
     // Let go of the lines now: one may be a 1,100-character downlink echo.
-    this.resp.fill("");
-    this.lines = 0;
+    at.resp.fill("");
+    at.lines = 0;
     // Only with something waiting: busy() is long, and the interpreter would read all of it.
-    if (this.qLen > 0) this.busy();
+    if (at.qLen > 0) at.busy();
   }
 
   /**
@@ -346,18 +351,19 @@ export class At {
    * interpreter does not read through it for the lines that make up most of the traffic.
    */
   private route(line: string): void {
-    if (this.inFlight) {
-      if (line === "OK") return this.finish(AT_OK, 0);
+    const at = this;
+    if (at.inFlight) {
+      if (line === "OK") return at.finish(AT_OK, 0);
       // No prefix is a final result, an echo or a URC the command does not want (rows are written so).
       let cl = 0;
-      if (line.indexOf(this.prefix) === 0 && (cl = line.charCodeAt(line.length - 1)) > 31 && cl < 127) {
-        if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
-        else this.linesDropped++;
-        if (this.flags & AT_F_PREFIX_FINAL) this.finish(AT_OK, 0);
+      if (line.indexOf(at.prefix) === 0 && (cl = line.charCodeAt(line.length - 1)) > 31 && cl < 127) {
+        if (at.lines < AtLimit.MAX_LINES) at.resp[at.lines++] = line;
+        else at.linesDropped++;
+        if (at.flags & AT_F_PREFIX_FINAL) at.finish(AT_OK, 0);
         return;
       }
     }
-    this.routeRest(line);
+    at.routeRest(line);
   }
 
   /**
@@ -368,33 +374,34 @@ export class At {
    * two are `slow(line)`.
    */
   private routeRest(line: string): void {
+    const at = this;
     const c0 = line.charCodeAt(0);
     const cl = line.charCodeAt(line.length - 1);
     if (c0 > 31 && c0 < 127 && cl > 31 && cl < 127) {
-      if (this.inFlight) {
-        if (line === "ERROR") return this.finish(AT_ERROR, 0);
-        if (line.indexOf("+CME ERROR:") === 0) return this.finish(AT_CME_ERROR, field(line, afterPrefix(line, "+CME ERROR:"), 0, Field.INT));
-        if (this.extraFinal !== "" && line.indexOf(this.extraFinal) === 0) return this.finish(AT_EXTRA_ERROR, field(line, afterPrefix(line, this.extraFinal), 0, Field.INT));
-        if (line === this.text) {
-          this.echoes++;
-          this.owner.atEcho(this.tag);
+      if (at.inFlight) {
+        if (line === "ERROR") return at.finish(AT_ERROR, 0);
+        if (line.indexOf("+CME ERROR:") === 0) return at.finish(AT_CME_ERROR, field(line, afterPrefix(line, "+CME ERROR:"), 0, Field.INT));
+        if (at.extraFinal !== "" && line.indexOf(at.extraFinal) === 0) return at.finish(AT_EXTRA_ERROR, field(line, afterPrefix(line, at.extraFinal), 0, Field.INT));
+        if (line === at.text) {
+          at.echoes++;
+          at.owner.atEcho(at.tag);
           return;
         }
-      } else if (this.guardTimer !== 0 && line === "OK") {
-        this.strayOk++;
-        this.clock.clearTimeout(this.guardTimer);
-        this.guardTimer = 0;
-        this.busy();
+      } else if (at.guardTimer !== 0 && line === "OK") {
+        at.strayOk++;
+        at.clock.clearTimeout(at.guardTimer);
+        at.guardTimer = 0;
+        at.busy();
         return;
       }
-      if (this.urc(this.owner, line)) return;
-      if (this.inFlight && this.flags & AT_F_BARE) {
-        if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
-        else this.linesDropped++;
+      if (at.urc(at.owner, line)) return;
+      if (at.inFlight && at.flags & AT_F_BARE) {
+        if (at.lines < AtLimit.MAX_LINES) at.resp[at.lines++] = line;
+        else at.linesDropped++;
         return;
       }
     }
-    this.slow(line);
+    at.slow(line);
   }
 }
 

@@ -104,37 +104,37 @@ export class At {
   noise: number;
 
   constructor(uart: Uart, clock: Clock, owner: AtOwner, urc: UrcParser, extraFinal: string, guardMs: number) {
-    // Hot fields first: Espruino finds a property by walking the object's list in the order the fields
-    // were made, and a method call walks all of them before the prototype. Per line and per chunk only
-    // these are read; the counters and the queue come last.
+    // Most used fields first: Espruino finds a property by walking the object's list in the order the
+    // fields were made (a method call walks all of them before the prototype). By uses per bench pass:
+    // per chunk, per line, per command; the counters last.
     this.partial = "";
-    this.dropping = 0;
-    this.inFlight = 0;
-    this.prefix = "\r";
-    this.lines = 0;
-    this.resp = ["", "", "", "", ""];
-    this.flags = 0;
-    this.clock = clock;
-    this.urc = urc;
-    this.owner = owner;
-    this.text = "";
-    this.guardTimer = 0;
-    this.extraFinal = extraFinal;
-    this.tag = 0;
-    this.cancelled = 0;
-    this.delivering = 0;
-    this.timer = 0;
-    this.uart = uart;
     this.qLen = 0;
+    this.inFlight = 0;
+    this.clock = clock;
+    this.lines = 0;
+    this.text = "";
+    this.dropping = 0;
+    this.timer = 0;
+    this.delivering = 0;
+    this.qHead = 0;
+    this.lastRxMs = -1;
+    this.flags = 0;
+    this.prefix = "\r";
+    this.cancelled = 0;
+    this.tag = 0;
+    this.resp = ["", "", "", "", ""];
+    this.owner = owner;
+    this.guardTimer = 0;
     this.qRow = ["", "", "", ""];
     this.qTag = [0, 0, 0, 0];
-    this.qHead = 0;
     this.timeoutMs = 0;
+    this.urc = urc;
     this.resent = 0;
-    this.guardMs = guardMs;
-    this.lastRxMs = -1;
-    this.lastUnexpected = "";
     this.sent = 0;
+    this.uart = uart;
+    this.extraFinal = extraFinal;
+    this.guardMs = guardMs;
+    this.lastUnexpected = "";
     this.timeouts = 0;
     this.wakeResends = 0;
     this.unexpected = 0;
@@ -170,20 +170,28 @@ export class At {
   feed(chunk: string): void {
     // `at.` is three characters shorter than `this.`, and the interpreter reads every one (so below too).
     const at = this;
-    at.partial += chunk;
-    if (at.dropping || at.partial.length > AtLimit.LINE_MAX_CHARS) return at.slow();
-    // Every line end one "\r" (a \r\n pair too): a line is one piece, and empty pieces are few. (Not
-    // replaceAll: on the interpreter it never returns when the string ends with what it replaces.)
-    const parts = at.partial.split("\r\n").join("\r").split("\n").join("\r").split("\r");
+    if (at.dropping || at.partial.length + chunk.length > AtLimit.LINE_MAX_CHARS) {
+      at.partial += chunk;
+      return at.slow();
+    }
+    // Only the chunk is cut (`partial` holds no line end): a kilobyte downlink arriving in small chunks
+    // is not cut again with each of them. Every line end becomes one "\r" (a \r\n pair too), so a line
+    // is one piece and empty pieces are few. (Not replaceAll: on the interpreter it never returns when
+    // the string ends with what it replaces.)
+    // ("" + chunk: a copy in RAM first, as the chunk may be a view of flash, the bench's is, where each
+    // of the five calls would read it from flash again.)
+    const parts = ("" + chunk).split("\r\n").join("\r").split("\n").join("\r").split("\r");
     const n = parts.length - 1;
+    parts[0] = at.partial + parts[0];
     // Let go of the buffer while the lines are handled (it may hold a kilobyte of downlink); the unfinished
     // line is kept afterwards, also when a handler reset the engine (a reboot line ends a chunk).
     at.partial = "";
     // Once per chunk that ends a line, not per line (only used to guess whether the module dozed off).
-    if (n > 1 || parts[0] !== "") at.lastRxMs = at.clock.now();
+    if (n > 1 || (n > 0 && parts[0] !== "")) at.lastRxMs = at.clock.now();
     for (let i = 0; i < n; i++) if (parts[i] !== "") at.route(parts[i]);
     at.partial = parts[n];
   }
+
 
   /**
    * What the fast paths leave, so that they need not read it. With a `line` (routeRest's leftovers): the

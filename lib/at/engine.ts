@@ -164,7 +164,7 @@ export class At {
    * Characters from the module, in whatever pieces the UART delivers them. Lines end at \r, \n or \r\n.
    * Written for the interpreter, which reads every character of a function's body on every call (the
    * branches it does not take and the code after a return too): the common chunk (nothing near the
-   * bound) is cut by five native calls and each line costs one loop turn; the rest goes to `slow`, a
+   * bound) is cut by six native calls and each line costs one loop turn; the rest goes to `slow`, a
    * function of its own so that it is not read here.
    */
   feed(chunk: string): void {
@@ -324,7 +324,7 @@ export class At {
       at.resent = 0;
       at.lines = 0;
       at.sent++;
-      at.timer = at.clock.setTimeout(atTimer, at.timeoutMs, this);
+      at.timer = at.clock.setTimeout(atTimer, at.timeoutMs, at);
       at.uart.write(at.text + "\r");
     }
     return at.inFlight !== 0 || at.qLen > 0;
@@ -339,7 +339,7 @@ export class At {
     if (code === AT_EXTRA_ERROR && at.guardMs > 0) {
       // The module prints OK after its own error: hold the next command until that OK comes or the
       // hold ends, so it is never taken as the next command's result.
-      at.guardTimer = at.clock.setTimeout(atTimer, at.guardMs, this);
+      at.guardTimer = at.clock.setTimeout(atTimer, at.guardMs, at);
     }
     if (!at.cancelled) {
       at.delivering = 1;

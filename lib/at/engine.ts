@@ -32,6 +32,7 @@ export const enum AtLimit {
   LINE_MAX_CHARS = 1100,
   /** A line this long is copied out of the chunk before it is handled, and the chunk's copy let go. */
   LONG_LINE_CHARS = 200,
+  /** A power of two (the ring wraps with a mask). */
   QUEUE = 4,
   /** Intermediate lines kept for one command; more are counted in linesDropped. */
   MAX_LINES = 5,
@@ -103,37 +104,37 @@ export class At {
   noise: number;
 
   constructor(uart: Uart, clock: Clock, owner: AtOwner, urc: UrcParser, extraFinal: string, guardMs: number) {
-    // Hot fields first: Espruino finds a property by walking the object's list in the order the fields
-    // were made, and a method call walks all of them before the prototype. Per line and per chunk only
-    // these are read; the counters and the queue come last.
+    // Most used fields first: Espruino finds a property by walking the object's list in the order the
+    // fields were made (a method call walks all of them before the prototype). By uses per bench pass:
+    // per chunk, per line, per command; the counters last.
     this.partial = "";
-    this.dropping = 0;
-    this.inFlight = 0;
-    this.prefix = "\r";
-    this.lines = 0;
-    this.resp = ["", "", "", "", ""];
-    this.flags = 0;
-    this.clock = clock;
-    this.urc = urc;
-    this.owner = owner;
-    this.text = "";
-    this.guardTimer = 0;
-    this.extraFinal = extraFinal;
-    this.tag = 0;
-    this.cancelled = 0;
-    this.delivering = 0;
-    this.timer = 0;
-    this.uart = uart;
     this.qLen = 0;
+    this.inFlight = 0;
+    this.clock = clock;
+    this.lines = 0;
+    this.text = "";
+    this.dropping = 0;
+    this.timer = 0;
+    this.delivering = 0;
+    this.qHead = 0;
+    this.lastRxMs = -1;
+    this.flags = 0;
+    this.prefix = "\r";
+    this.cancelled = 0;
+    this.tag = 0;
+    this.resp = ["", "", "", "", ""];
+    this.owner = owner;
+    this.guardTimer = 0;
     this.qRow = ["", "", "", ""];
     this.qTag = [0, 0, 0, 0];
-    this.qHead = 0;
     this.timeoutMs = 0;
+    this.urc = urc;
     this.resent = 0;
-    this.guardMs = guardMs;
-    this.lastRxMs = -1;
-    this.lastUnexpected = "";
     this.sent = 0;
+    this.uart = uart;
+    this.extraFinal = extraFinal;
+    this.guardMs = guardMs;
+    this.lastUnexpected = "";
     this.timeouts = 0;
     this.wakeResends = 0;
     this.unexpected = 0;
@@ -147,14 +148,15 @@ export class At {
 
   /** Queue a command row (parameters already appended). False when the queue is full: nothing will come. */
   send(row: AtRow, tag: number): boolean {
-    if (this.qLen >= AtLimit.QUEUE) {
-      this.queueFull++;
+    const at = this;
+    if (at.qLen >= AtLimit.QUEUE) {
+      at.queueFull++;
       return false;
     }
-    const i = (this.qHead + this.qLen++) % AtLimit.QUEUE;
-    this.qRow[i] = row;
-    this.qTag[i] = tag;
-    this.busy();
+    const i = (at.qHead + at.qLen++) % AtLimit.QUEUE;
+    at.qRow[i] = row;
+    at.qTag[i] = tag;
+    at.busy();
     return true;
   }
 
@@ -162,24 +164,34 @@ export class At {
    * Characters from the module, in whatever pieces the UART delivers them. Lines end at \r, \n or \r\n.
    * Written for the interpreter, which reads every character of a function's body on every call (the
    * branches it does not take and the code after a return too): the common chunk (nothing near the
-   * bound) is cut by five native calls and each line costs one loop turn; the rest goes to `slow`, a
+   * bound) is cut by six native calls and each line costs one loop turn; the rest goes to `slow`, a
    * function of its own so that it is not read here.
    */
   feed(chunk: string): void {
-    this.partial += chunk;
-    if (this.dropping || this.partial.length > AtLimit.LINE_MAX_CHARS) return this.slow();
-    // Every line end one "\r" (a \r\n pair too): a line is one piece, and empty pieces are few. (Not
-    // replaceAll: on the interpreter it never returns when the string ends with what it replaces.)
-    const parts = this.partial.split("\r\n").join("\r").split("\n").join("\r").split("\r");
+    // `at.` is three characters shorter than `this.`, and the interpreter reads every one (so below too).
+    const at = this;
+    if (at.dropping || at.partial.length + chunk.length > AtLimit.LINE_MAX_CHARS) {
+      at.partial += chunk;
+      return at.slow();
+    }
+    // Only the chunk is cut (`partial` holds no line end): a kilobyte downlink arriving in small chunks
+    // is not cut again with each of them. Every line end becomes one "\r" (a \r\n pair too), so a line
+    // is one piece and empty pieces are few. (Not replaceAll: on the interpreter it never returns when
+    // the string ends with what it replaces.)
+    // ("" + chunk: a copy in RAM first, as the chunk may be a view of flash, the bench's is, where each
+    // of the five calls would read it from flash again.)
+    const parts = ("" + chunk).split("\r\n").join("\r").split("\n").join("\r").split("\r");
     const n = parts.length - 1;
+    parts[0] = at.partial + parts[0];
     // Let go of the buffer while the lines are handled (it may hold a kilobyte of downlink); the unfinished
     // line is kept afterwards, also when a handler reset the engine (a reboot line ends a chunk).
-    this.partial = "";
+    at.partial = "";
     // Once per chunk that ends a line, not per line (only used to guess whether the module dozed off).
-    if (n > 1 || parts[0] !== "") this.lastRxMs = this.clock.now();
-    for (let i = 0; i < n; i++) if (parts[i] !== "") this.route(parts[i]);
-    this.partial = parts[n];
+    if (n > 1 || (n > 0 && parts[0] !== "")) at.lastRxMs = at.clock.now();
+    for (let i = 0; i < n; i++) if (parts[i] !== "") at.route(parts[i]);
+    at.partial = parts[n];
   }
+
 
   /**
    * What the fast paths leave, so that they need not read it. With a `line` (routeRest's leftovers): the
@@ -291,51 +303,54 @@ export class At {
    * the caller this is only a question).
    */
   busy(): boolean {
-    if (!this.inFlight && this.qLen > 0 && !this.delivering && this.guardTimer === 0) {
-      const h = this.qHead;
-      const row = this.qRow[h];
-      this.qRow[h] = "";
-      this.tag = this.qTag[h];
-      this.qHead = (h + 1) % AtLimit.QUEUE;
-      this.qLen--;
+    const at = this;
+    if (!at.inFlight && at.qLen > 0 && !at.delivering && at.guardTimer === 0) {
+      const h = at.qHead;
+      const row = at.qRow[h];
+      at.qRow[h] = "";
+      at.tag = at.qTag[h];
+      at.qHead = (h + 1) & (AtLimit.QUEUE - 1);
+      at.qLen--;
       const a = row.indexOf("|");
       const b = row.indexOf("|", a + 1);
       const c = row.indexOf("|", b + 1);
-      this.prefix = a > 0 ? row.substring(0, a) : "\r";
-      this.timeoutMs = parseInt(row.substring(a + 1, b), 10);
-      this.flags = parseInt(row.substring(b + 1, c), 10);
-      this.text = row.substring(c + 1);
-      this.inFlight = 1;
-      this.cancelled = 0;
-      this.resent = 0;
-      this.lines = 0;
-      this.sent++;
-      this.timer = this.clock.setTimeout(atTimer, this.timeoutMs, this);
-      this.uart.write(this.text + "\r");
+      at.prefix = a > 0 ? row.substring(0, a) : "\r";
+      // Rows are built by code: their numbers are plain decimal, so a unary plus reads them.
+      at.timeoutMs = +row.substring(a + 1, b);
+      at.flags = +row.substring(b + 1, c);
+      at.text = row.substring(c + 1);
+      at.inFlight = 1;
+      at.cancelled = 0;
+      at.resent = 0;
+      at.lines = 0;
+      at.sent++;
+      at.timer = at.clock.setTimeout(atTimer, at.timeoutMs, at);
+      at.uart.write(at.text + "\r");
     }
-    return this.inFlight !== 0 || this.qLen > 0;
+    return at.inFlight !== 0 || at.qLen > 0;
   }
 
   finish(code: number, errNo: number): void {
-    this.clock.clearTimeout(this.timer);
-    this.timer = 0;
-    this.inFlight = 0;
-    this.text = "";
-    if (code === AT_EXTRA_ERROR && this.guardMs > 0) {
+    const at = this;
+    at.clock.clearTimeout(at.timer);
+    at.timer = 0;
+    at.inFlight = 0;
+    at.text = "";
+    if (code === AT_EXTRA_ERROR && at.guardMs > 0) {
       // The module prints OK after its own error: hold the next command until that OK comes or the
       // hold ends, so it is never taken as the next command's result.
-      this.guardTimer = this.clock.setTimeout(atTimer, this.guardMs, this);
+      at.guardTimer = at.clock.setTimeout(atTimer, at.guardMs, at);
     }
-    if (!this.cancelled) {
-      this.delivering = 1;
-      this.owner.atDone(this.tag, code, errNo);
-      this.delivering = 0;
+    if (!at.cancelled) {
+      at.delivering = 1;
+      at.owner.atDone(at.tag, code, errNo);
+      at.delivering = 0;
     }
     // Let go of the lines now: one may be a 1,100-character downlink echo.
-    this.resp.fill("");
-    this.lines = 0;
+    at.resp.fill("");
+    at.lines = 0;
     // Only with something waiting: busy() is long, and the interpreter would read all of it.
-    if (this.qLen > 0) this.busy();
+    if (at.qLen > 0) at.busy();
   }
 
   /**
@@ -344,18 +359,19 @@ export class At {
    * interpreter does not read through it for the lines that make up most of the traffic.
    */
   private route(line: string): void {
-    if (this.inFlight) {
-      if (line === "OK") return this.finish(AT_OK, 0);
+    const at = this;
+    if (at.inFlight) {
+      if (line === "OK") return at.finish(AT_OK, 0);
       // No prefix is a final result, an echo or a URC the command does not want (rows are written so).
-      const cl = line.charCodeAt(line.length - 1);
-      if (line.indexOf(this.prefix) === 0 && cl > 31 && cl < 127) {
-        if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
-        else this.linesDropped++;
-        if ((this.flags & AT_F_PREFIX_FINAL) !== 0) this.finish(AT_OK, 0);
+      let cl = 0;
+      if (line.indexOf(at.prefix) === 0 && (cl = line.charCodeAt(line.length - 1)) > 31 && cl < 127) {
+        if (at.lines < AtLimit.MAX_LINES) at.resp[at.lines++] = line;
+        else at.linesDropped++;
+        if (at.flags & AT_F_PREFIX_FINAL) at.finish(AT_OK, 0);
         return;
       }
     }
-    this.routeRest(line);
+    at.routeRest(line);
   }
 
   /**
@@ -366,33 +382,34 @@ export class At {
    * two are `slow(line)`.
    */
   private routeRest(line: string): void {
+    const at = this;
     const c0 = line.charCodeAt(0);
     const cl = line.charCodeAt(line.length - 1);
     if (c0 > 31 && c0 < 127 && cl > 31 && cl < 127) {
-      if (this.inFlight) {
-        if (line === "ERROR") return this.finish(AT_ERROR, 0);
-        if (line.indexOf("+CME ERROR:") === 0) return this.finish(AT_CME_ERROR, field(line, afterPrefix(line, "+CME ERROR:"), 0, Field.INT));
-        if (this.extraFinal !== "" && line.indexOf(this.extraFinal) === 0) return this.finish(AT_EXTRA_ERROR, field(line, afterPrefix(line, this.extraFinal), 0, Field.INT));
-        if (line === this.text) {
-          this.echoes++;
-          this.owner.atEcho(this.tag);
+      if (at.inFlight) {
+        if (line === "ERROR") return at.finish(AT_ERROR, 0);
+        if (line.indexOf("+CME ERROR:") === 0) return at.finish(AT_CME_ERROR, field(line, afterPrefix(line, "+CME ERROR:"), 0, Field.INT));
+        if (at.extraFinal !== "" && line.indexOf(at.extraFinal) === 0) return at.finish(AT_EXTRA_ERROR, field(line, afterPrefix(line, at.extraFinal), 0, Field.INT));
+        if (line === at.text) {
+          at.echoes++;
+          at.owner.atEcho(at.tag);
           return;
         }
-      } else if (this.guardTimer !== 0 && line === "OK") {
-        this.strayOk++;
-        this.clock.clearTimeout(this.guardTimer);
-        this.guardTimer = 0;
-        this.busy();
+      } else if (at.guardTimer !== 0 && line === "OK") {
+        at.strayOk++;
+        at.clock.clearTimeout(at.guardTimer);
+        at.guardTimer = 0;
+        at.busy();
         return;
       }
-      if (this.urc(this.owner, line)) return;
-      if (this.inFlight && (this.flags & AT_F_BARE) !== 0) {
-        if (this.lines < AtLimit.MAX_LINES) this.resp[this.lines++] = line;
-        else this.linesDropped++;
+      if (at.urc(at.owner, line)) return;
+      if (at.inFlight && at.flags & AT_F_BARE) {
+        if (at.lines < AtLimit.MAX_LINES) at.resp[at.lines++] = line;
+        else at.linesDropped++;
         return;
       }
     }
-    this.slow(line);
+    at.slow(line);
   }
 }
 

@@ -2,9 +2,12 @@
 // the final results, the stray OK after +CTM2M ERROR, wake resends, routing, limits, withdrawal and reset,
 // line noise. Real rows (lib/sim7020/rows.ts) are used where the row itself is what matters.
 import { describe, expect, it } from "vitest";
-import { AtLimit } from "../../lib/at/engine";
+import { Aep } from "../../lib/aep/ctm2m";
+import { CTM2M_STRAY_OK_MS } from "../../lib/aep/codes";
+import { At, AtLimit } from "../../lib/at/engine";
 import { AT_CME_ERROR, AT_ERROR, AT_EXTRA_ERROR, AT_F_BARE, AT_F_WAKE, AT_OK, AT_TIMEOUT } from "../../lib/at/result";
 import { Net } from "../../lib/sim7020/rows";
+import { FakeClock } from "../support/fake-clock";
 import { makeAt, row } from "./harness";
 
 describe("At: one command in flight", () => {
@@ -485,6 +488,69 @@ describe("At: withdrawal and reset", () => {
     h.clock.advance(5);
     expect(written).toBe(1);
     expect(h.uart.commands()).toEqual(["AT", "AT+CSQ"]);
+  });
+  // busy() also starts the queue's head when it may go (the engine's pump lives in it): asked from
+  // outside, that has always happened already, so asking changes nothing.
+  it("busy() asked from outside or from inside atDone sends nothing the engine would not have sent", () => {
+    const h = makeAt();
+    const atDone = h.owner.atDone;
+    let inside: boolean[] = [];
+    h.owner.atDone = (tag, code, errNo) => {
+      atDone(tag, code, errNo);
+      if (tag === 1) {
+        h.at.send(Net.CSQ, 2);
+        inside = [h.at.busy(), h.at.busy()];
+        expect(h.uart.commands()).toEqual(["AT"]);
+      }
+    };
+    h.at.send(row("", "AT"), 1);
+    expect([h.at.busy(), h.at.busy()]).toEqual([true, true]);
+    expect(h.uart.commands()).toEqual(["AT"]);
+    h.uart.lines("OK");
+    h.clock.advance(5);
+    expect(inside).toEqual([true, true]);
+    expect(h.uart.commands()).toEqual(["AT", "AT+CSQ"]);
+    expect(h.at.sent).toBe(2);
+  });
+
+  it("a reset(0) from inside the URC parser keeps routing the rest of the chunk and keeps its unfinished line", () => {
+    const clock = new FakeClock();
+    const done: string[] = [];
+    const at: At = new At(
+      { write() {} },
+      clock,
+      { atDone: (tag, code) => void done.push(tag + ":" + code + ":" + at.resp.slice(0, at.lines).join("|")), atEcho() {} },
+      (_o, line) => {
+        if (line !== "RDY") return false;
+        at.reset(0); // the link forgets the partial line on the module's boot line
+        return true;
+      },
+      Aep.FINAL,
+      CTM2M_STRAY_OK_MS,
+    );
+    at.send(row("+CSQ:", "AT+CSQ"), 1);
+    at.feed("\r\n+CSQ: 9,0\r\n\r\nRDY\r\n\r\nOK\r\n\r\n+CS");
+    expect(done).toEqual(["1:0:+CSQ: 9,0"]);
+    expect(at.partial).toBe("+CS");
+  });
+
+  it("the hold after +CTM2M ERROR and the command's timeout share one timer callback without mixing them up", () => {
+    const h = makeAt();
+    h.at.send(row("", "AT+CTM2MREG", 1000), 1);
+    h.at.send(row("+CSQ:", "AT+CSQ", 1000), 2);
+    h.uart.lines("+CTM2M ERROR: 33");
+    h.clock.advance(5);
+    expect(h.at.guardTimer).not.toBe(0);
+    expect(h.uart.commands()).toEqual(["AT+CTM2MREG"]);
+    h.clock.advance(400); // the hold ends: AT+CSQ goes out, its own timeout starts
+    expect(h.at.guardTimer).toBe(0);
+    expect(h.uart.commands()).toEqual(["AT+CTM2MREG", "AT+CSQ"]);
+    h.clock.advance(1000);
+    expect(h.done.map((d) => [d.tag, d.code])).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    expect(h.at.timeouts).toBe(1);
   });
 });
 

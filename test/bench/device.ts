@@ -18,6 +18,7 @@ import { build } from "esbuild";
 import fs from "node:fs";
 import path from "node:path";
 import { espruinoEsbuildOptions, firmwareBuildOptions } from "../../build/build";
+import { hoistIife } from "../../build/hoist";
 import { mangleOptions } from "../../build/mangle";
 import { appProfile } from "../../firmware/profile";
 import type { FirmwareConfig } from "../../lib/config";
@@ -254,8 +255,9 @@ export async function markedBundle(config: unknown): Promise<{ code: string; lab
     }
     out.push(line);
   }
-  let code = out.join("\n");
-  const body = iifeBody(acorn.parse(code, { ecmaVersion: 2022 }));
+  // Hoisted as the device bundle is (build/hoist.ts): the markers are global calls, left as they are.
+  let code = hoistIife(out.join("\n")).code;
+  const body = (acorn.parse(code, { ecmaVersion: 2022 }) as any).body as any[];
   if (body && body.length > 1) {
     const last = body[body.length - 1];
     code = code.substring(0, last.start) + MARK + "(" + labels.length + ");" + code.substring(last.start);
@@ -263,14 +265,6 @@ export async function markedBundle(config: unknown): Promise<{ code: string; lab
   }
   const prelude = "function " + MARK + "(i){console.log('JSVARMARK '+i+' '+process.memory().usage);}\n";
   return { code: prelude + code, labels };
-}
-
-/** The statements of the bundle's IIFE, `(() => { ... })();`, or undefined for another shape. */
-function iifeBody(ast: any): any[] | undefined {
-  const st = ast.body.find((s: any) => s.type === "ExpressionStatement" && s.expression.type === "CallExpression");
-  const callee = st && st.expression.callee;
-  const fn = callee && (callee.type === "ArrowFunctionExpression" || callee.type === "FunctionExpression") ? callee : undefined;
-  return fn && fn.body.type === "BlockStatement" ? fn.body.body : undefined;
 }
 
 /** One boot of the marked bundle against the happy scenario, until Ready. */
@@ -342,6 +336,15 @@ function isConstantInit(n: any): boolean {
   if (n.type === "Literal") return n.regex === undefined;
   if (n.type === "UnaryExpression" && (n.operator === "-" || n.operator === "!")) return isConstantInit(n.argument);
   return n.type === "TemplateLiteral" && n.expressions.length === 0;
+}
+
+/** The statements of a bundle still in esbuild's IIFE, `(() => { ... })();`, or undefined for another shape. */
+function iifeBody(ast: any): any[] | undefined {
+  if (ast.body.length !== 1) return undefined;
+  const st = ast.body[0];
+  const callee = st.type === "ExpressionStatement" && st.expression.type === "CallExpression" ? st.expression.callee : undefined;
+  const fn = callee && (callee.type === "ArrowFunctionExpression" || callee.type === "FunctionExpression") ? callee : undefined;
+  return fn && fn.body.type === "BlockStatement" ? fn.body.body : undefined;
 }
 
 export function countBundle(code: string): BundleCounts {
@@ -420,7 +423,7 @@ export async function measureLines(bin: string, rounds = 5, forS = 240, entry = 
       { ...espruinoEsbuildOptions(entry, { __BENCH_FILE__: JSON.stringify(LINES_FILE), __BENCH_ROUNDS__: String(rounds) }, true), ...mangleOptions([appProfile()]) },
     );
     const bundle = path.join(dir, "lines.js");
-    fs.writeFileSync(bundle, r.outputFiles![0].text);
+    fs.writeFileSync(bundle, hoistIife(r.outputFiles![0].text).code);
     const streamFile = path.join(dir, "stream.txt");
     fs.writeFileSync(streamFile, Buffer.from(stream.text, "latin1"));
     await writeToStorage(bin, dir, bundle);

@@ -149,13 +149,14 @@ function exprCost(n: Node | null, c: StaticCount): number {
   }
 }
 
-/** The module scope of a minified IIFE bundle: top-level names and what their initializers create. */
+/** The module scope of a minified bundle (hoisted, or still an IIFE): top-level names and what their initializers create. */
 export function countModuleScope(code: string): StaticCount {
   const ast = acorn.parse(code, { ecmaVersion: 2020 }) as Node;
   const c: StaticCount = { bindings: 0, functions: 0, classes: 0, literals: 0, jsvars: 0 };
-  const iife = ast.body[0] && ast.body[0].expression && ast.body[0].expression.callee;
-  if (!iife || !iife.body || iife.body.type !== "BlockStatement") throw new Error("jsvars: the bundle is not an IIFE");
-  for (const st of iife.body.body as Node[]) {
+  // The device bundle is hoisted out of its IIFE (build/hoist.ts); a fixture may still be an IIFE.
+  const iife = ast.body.length === 1 && ast.body[0].expression && ast.body[0].expression.callee;
+  const statements = iife && iife.body && iife.body.type === "BlockStatement" ? iife.body.body : ast.body;
+  for (const st of statements as Node[]) {
     if (st.type === "VariableDeclaration") {
       for (const d of st.declarations as Node[]) {
         c.bindings++;

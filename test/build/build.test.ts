@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import * as acorn from "acorn";
 import { buildFirmware, ROOT } from "../../build/build";
+import { GLOBAL_PREFIX } from "../../build/hoist";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "fw-build-"));
 const fixture = (p: string) => path.join(ROOT, "test", "fixtures", p);
@@ -17,7 +19,13 @@ describe("build", () => {
     expect(r.bytes).toBe(Buffer.byteLength(code));
     expect(r.gzipBytes).toBeGreaterThan(100);
     expect(r.gzipBytes).toBeLessThan(r.bytes as number);
-    expect(code.startsWith("(()=>{")).toBe(true);
+    // Out of esbuild's IIFE (build/hoist.ts): every name the bundle declares at the top carries the prefix,
+    // so none overwrites an Espruino global or is overwritten by a name typed at the console.
+    expect(code.startsWith("(()=>{")).toBe(false);
+    const top = (acorn.parse(code, { ecmaVersion: 2022 }) as any).body as any[];
+    const declared = top.flatMap((s) => (s.type === "VariableDeclaration" ? s.declarations.map((d: any) => d.id.name) : s.id ? [s.id.name] : []));
+    expect(declared.length).toBeGreaterThan(30);
+    expect(declared.filter((n: string) => !n.startsWith(GLOBAL_PREFIX))).toEqual([]);
     expect(code.split("\n").length).toBeLessThan(4); // minified
     // The config is baked in as literals where it is used: the UART is looked up by its configured name.
     expect(code).toContain("global.Serial2");

@@ -6,7 +6,7 @@
 // the next command for a stray OK after it (the SIM7020 prints OK after +CTM2M ERROR).
 
 import type { Clock, Uart } from "../ports";
-import { AT_CANCELLED, AT_CME_ERROR, AT_ERROR, AT_EXTRA_ERROR, AT_F_BARE, AT_F_PREFIX_FINAL, AT_F_WAKE, AT_OK, AT_TIMEOUT } from "./result";
+import { AT_CANCELLED, AT_CME_ERROR, AT_ECHO, AT_ERROR, AT_EXTRA_ERROR, AT_F_BARE, AT_F_PREFIX_FINAL, AT_F_WAKE, AT_OK, AT_TIMEOUT } from "./result";
 import { afterPrefix, field, Field } from "./fields";
 
 /**
@@ -18,10 +18,11 @@ export type AtRow = string;
 
 /** Who gets the results: the link machine on the device, a test host on the desktop. */
 export interface AtOwner {
-  /** Once per command that was not cancelled; intermediate lines are readable (resp) during the call. */
+  /**
+   * Once per command that was not cancelled; intermediate lines are readable (resp) during the call.
+   * Also with AT_ECHO, any number of times before that, when the module echoes the command.
+   */
   atDone(tag: number, code: number, errNo: number): void;
-  /** The module echoed the in-flight command (it echoes again after a reboot, even after ATE0). */
-  atEcho(tag: number): void;
 }
 
 /** The owner's URC parser: a line no command claimed; true when recognised (it has been parsed and posted). */
@@ -392,7 +393,7 @@ export class At {
         if (at.extraFinal !== "" && line.indexOf(at.extraFinal) === 0) return at.finish(AT_EXTRA_ERROR, field(line, afterPrefix(line, at.extraFinal), 0, Field.INT));
         if (line === at.text) {
           at.echoes++;
-          at.owner.atEcho(at.tag);
+          at.owner.atDone(at.tag, AT_ECHO, 0);
           return;
         }
       } else if (at.guardTimer !== 0 && line === "OK") {

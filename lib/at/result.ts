@@ -12,6 +12,11 @@ export const AT_EXTRA_ERROR = 3;
 export const AT_TIMEOUT = 4;
 /** Withdrawn by its owner before it finished (the state that sent it was left). */
 export const AT_CANCELLED = 5;
+/**
+ * Not a result: the module echoed the in-flight command (it echoes again after a reboot, even after
+ * ATE0); the command stays in flight. Reported through atDone so that an owner has one method, not two.
+ */
+export const AT_ECHO = 6;
 
 /** Row flag: collect lines that carry no prefix (AT+CGSN, AT+CIMI answer with a bare number). */
 export const AT_F_BARE = 1;

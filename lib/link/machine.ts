@@ -5,7 +5,7 @@
 // registration rate guard. What each state does is in power.ts, bringup.ts, session.ts and ready.ts.
 
 import { At, type AtOwner } from "../at/engine";
-import { AT_CANCELLED } from "../at/result";
+import { AT_CANCELLED, AT_ECHO } from "../at/result";
 import { CTM2M_STRAY_OK_MS, OP_PSM } from "../aep/codes";
 import { Aep, redact, resultText } from "../aep/ctm2m";
 import { LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN, type Clock, type Log, type Pins, type Random, type Uart } from "../ports";
@@ -409,6 +409,11 @@ export class Link implements AtOwner {
 
   atDone(tag: number, code: number, errNo: number): void {
     if (code === AT_CANCELLED || tag >> 8 !== this.epoch) return;
+    if (code === AT_ECHO) {
+      // An echo after ATE0: the module restarted (an auto-baud restart prints no boot lines).
+      if (this.echoOff) this.post(EV_REBOOT, 0, 0, 0, -1, -1, "echo is on again");
+      return;
+    }
     if ((tag & 0xff) === Mech.CMD_PRE_WAKE) {
       if (code === 0) this.info.asleep = false; // it answered: awake, whatever notice was lost
       return;
@@ -419,10 +424,6 @@ export class Link implements AtOwner {
       this.log(LOG_DEBUG, "< " + resultText(code, errNo));
     }
     this.post(EV_AT, tag & 0xff, code, errNo, -1, -1, at.resp[0]);
-  }
-
-  atEcho(tag: number): void {
-    if (tag >> 8 === this.epoch && this.echoOff) this.post(EV_REBOOT, 0, 0, 0, -1, -1, "echo is on again");
   }
 
   // ---- failures, retries, escalation -------------------------------------------------------------

@@ -10,7 +10,7 @@ import {
   REG_BAD_ENDPOINT, REG_NOT_SENT, REG_TIMEOUT, REG_UNSUPPORTED,
 } from "../../lib/aep/codes";
 import { At } from "../../lib/at/engine";
-import { AT_CANCELLED, AT_CME_ERROR, AT_ERROR, AT_EXTRA_ERROR, AT_OK, AT_TIMEOUT } from "../../lib/at/result";
+import { AT_CANCELLED, AT_CME_ERROR, AT_ECHO, AT_ERROR, AT_EXTRA_ERROR, AT_OK, AT_TIMEOUT } from "../../lib/at/result";
 import { EV_DOWNLINK, EV_NOTICE } from "../../lib/link/events";
 import type { Link } from "../../lib/link/machine";
 import { urcLine } from "../../lib/link/urc";
@@ -30,9 +30,9 @@ function fakeLink() {
       posts.push([type, id, code, err, d1, d2, text]);
     },
     atDone(tag: number, code: number, err: number) {
+      if (code === AT_ECHO) return;
       done.push({ tag, code, err, lines: owner.at.resp.slice(0, owner.at.lines) });
     },
-    atEcho() {},
   };
   return { owner, posts, done, link: owner as unknown as Link };
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Aep } from "../../lib/aep/ctm2m";
 import { CTM2M_STRAY_OK_MS } from "../../lib/aep/codes";
 import { At, AtLimit } from "../../lib/at/engine";
-import { AT_CME_ERROR, AT_ERROR, AT_EXTRA_ERROR, AT_F_BARE, AT_F_WAKE, AT_OK, AT_TIMEOUT } from "../../lib/at/result";
+import { AT_CME_ERROR, AT_ECHO, AT_ERROR, AT_EXTRA_ERROR, AT_F_BARE, AT_F_WAKE, AT_OK, AT_TIMEOUT } from "../../lib/at/result";
 import { Net } from "../../lib/sim7020/rows";
 import { FakeClock } from "../support/fake-clock";
 import { makeAt, row } from "./harness";
@@ -519,7 +519,7 @@ describe("At: withdrawal and reset", () => {
     const at: At = new At(
       { write() {} },
       clock,
-      { atDone: (tag, code) => void done.push(tag + ":" + code + ":" + at.resp.slice(0, at.lines).join("|")), atEcho() {} },
+      { atDone: (tag, code) => void (code !== AT_ECHO && done.push(tag + ":" + code + ":" + at.resp.slice(0, at.lines).join("|"))) },
       (_o, line) => {
         if (line !== "RDY") return false;
         at.reset(0); // the link forgets the partial line on the module's boot line

@@ -4,6 +4,7 @@
 import { Aep } from "../../lib/aep/ctm2m";
 import { CTM2M_STRAY_OK_MS } from "../../lib/aep/codes";
 import { At } from "../../lib/at/engine";
+import { AT_ECHO } from "../../lib/at/result";
 import { FakeClock } from "../support/fake-clock";
 import { UartStub } from "../support/uart-stub";
 
@@ -27,12 +28,10 @@ export function makeAt(urcPrefixes: string[] = DEFAULT_URCS, extraFinal: string 
   const urcOwners: unknown[] = [];
   const owner = {
     atDone(tag: number, code: number, errNo: number) {
+      if (code === AT_ECHO) return void echoes.push(tag);
       const lines: string[] = [];
       for (let i = 0; i < at.lines; i++) lines.push(at.resp[i]);
       done.push({ tag, code, errNo, lines });
-    },
-    atEcho(tag: number) {
-      echoes.push(tag);
     },
   };
   const at: At = new At(

@@ -3,7 +3,7 @@
 // bench file that knows the AT engine's API: when that API changes, this adapter is what changes.
 
 import { At } from "../../lib/at/engine";
-import { AT_F_BARE } from "../../lib/at/result";
+import { AT_ECHO, AT_F_BARE } from "../../lib/at/result";
 import type { Clock } from "../../lib/ports";
 import type { BenchCounts, BenchHandler } from "./lines-harness";
 
@@ -18,11 +18,11 @@ export function makeOurs(clock: Clock, urcPrefixes: string[], counts: BenchCount
     return false;
   };
   const owner = {
-    atDone: function () {
+    atDone: function (_tag: number, code: number) {
+      if (code === AT_ECHO) return;
       counts.results++;
       for (let i = 0; i < e.lines; i++) if (e.resp[i].length > 0) counts.lines++;
     },
-    atEcho: function () {},
   };
   const e = new At({ write: function () {} }, clock, owner, urc, "+CTM2M ERROR:", 300);
   let tag = 0;

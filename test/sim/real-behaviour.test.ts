@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { At } from "../../lib/at/engine";
 import { Aep } from "../../lib/aep/ctm2m";
 import { CTM2M_STRAY_OK_MS } from "../../lib/aep/codes";
-import { AT_OK } from "../../lib/at/result";
+import { AT_ECHO, AT_OK } from "../../lib/at/result";
 import { FakeClock } from "../support/fake-clock";
 import { UartStub } from "../support/uart-stub";
 import { bench, NOTE_INIT } from "./bench";
@@ -75,7 +75,7 @@ describe("sim: a SEND confirmation before the SEND's OK", () => {
     const sim = new Sim7020({ clock, output: () => {}, seed: 3, autoBaud: false, sendConfirm: "beforeOk" });
     attachToStub(sim, uart);
     const events: string[] = [];
-    const owner = { atDone: (_t: number, code: number) => events.push("done " + code + " " + engine.resp[0]), atEcho: () => {} };
+    const owner = { atDone: (_t: number, code: number) => void (code !== AT_ECHO && events.push("done " + code + " " + engine.resp[0])) };
     const urc = (_o: unknown, l: string) => (l.startsWith("+CTM2M:") ? (events.push("urc " + l), true) : false);
     const engine: At = new At(uart, clock, owner, urc, Aep.FINAL, CTM2M_STRAY_OK_MS);
     uart.attach((c) => engine.feed(c));

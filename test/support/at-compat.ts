@@ -3,7 +3,7 @@
 // the firmware uses lib/at/engine.ts directly.
 
 import { At } from "../../lib/at/engine";
-import { AT_CANCELLED } from "../../lib/at/result";
+import { AT_CANCELLED, AT_ECHO } from "../../lib/at/result";
 import type { Clock, Uart } from "../../lib/ports";
 
 export { AT_F_BARE, AT_F_PREFIX_FINAL, AT_F_WAKE } from "../../lib/at/result";
@@ -52,12 +52,10 @@ export class AtEngine {
       clock,
       {
         atDone(tag, code, errNo) {
+          if (code === AT_ECHO) return sink.atEcho(tag);
           const i = self.pending.indexOf(tag);
           if (i >= 0) self.pending.splice(i, 1);
           sink.atDone(tag, code, errNo);
-        },
-        atEcho(tag) {
-          sink.atEcho(tag);
         },
       },
       (_owner, line) => {

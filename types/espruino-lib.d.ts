@@ -103,7 +103,8 @@ interface String {
   toUpperCase(): string;
   trim(): string;
   replace(searchValue: string, replaceValue: string): string;
-  replaceAll(searchValue: string, replaceValue: string): string;
+  // No replaceAll: on 2v29 it never returns when the string ends with what it replaces
+  // ("\r\nOK\r\n".replaceAll("\r\n", "\r") spins; measured on ../shared/tools/espruino). Use split/join.
   startsWith(searchString: string, position?: number): boolean;
   endsWith(searchString: string, endPosition?: number): boolean;
   includes(searchString: string, position?: number): boolean;

@@ -189,7 +189,8 @@ export class At {
     at.partial = "";
     // Once per chunk that ends a line, not per line (only used to guess whether the module dozed off).
     if (n > 1 || (n > 0 && parts[0] !== "")) at.lastRxMs = at.clock.now();
-    for (let i = 0; i < n; i++) if (parts[i] !== "") at.route(parts[i]);
+    // routeRest is called here, not from route: one call frame less under whatever a line sets off.
+    for (let i = 0; i < n; i++) if (parts[i] !== "" && !at.route(parts[i])) at.routeRest(parts[i]);
     at.partial = parts[n];
   }
 
@@ -215,7 +216,7 @@ export class At {
       if (from > 0) {
         clean += line.substring(from);
         this.noise += line.length - clean.length;
-        if (clean !== "") this.route(clean);
+        if (clean !== "" && !this.route(clean)) this.routeRest(clean);
         return;
       }
       this.unexpected++;
@@ -250,7 +251,7 @@ export class At {
             e = 0;
           }
           this.lastRxMs = this.clock.now();
-          this.route(line);
+          if (!this.route(line)) this.routeRest(line);
         }
       }
       p = b.charCodeAt(e + 1) === 10 ? e + 2 : e + 1;
@@ -356,23 +357,24 @@ export class At {
 
   /**
    * One line, the common cases only: the in-flight command's OK and its expected lines (whose first
-   * character is the prefix's, so only the last one can be noise). Everything else is `routeRest`, so the
-   * interpreter does not read through it for the lines that make up most of the traffic.
+   * character is the prefix's, so only the last one can be noise). False for everything else, which the
+   * caller gives to `routeRest`, so the interpreter does not read through it for the lines that make up
+   * most of the traffic.
    */
-  private route(line: string): void {
+  private route(line: string): boolean {
     const at = this;
     if (at.inFlight) {
-      if (line === "OK") return at.finish(AT_OK, 0);
+      if (line === "OK") return at.finish(AT_OK, 0), true;
       // No prefix is a final result, an echo or a URC the command does not want (rows are written so).
       let cl = 0;
       if (line.indexOf(at.prefix) === 0 && (cl = line.charCodeAt(line.length - 1)) > 31 && cl < 127) {
         if (at.lines < AtLimit.MAX_LINES) at.resp[at.lines++] = line;
         else at.linesDropped++;
         if (at.flags & AT_F_PREFIX_FINAL) at.finish(AT_OK, 0);
-        return;
+        return true;
       }
     }
-    at.routeRest(line);
+    return false;
   }
 
   /**

@@ -1,4 +1,4 @@
-// The link machine's mechanism: one post() entry run to completion; one dispatch that does the shared
+// The link machine's mechanism: one post() entry run to completion that does the shared
 // bookkeeping (downlinks, reboot evidence, power loss, PSM notices, requests, statistics, the liveness
 // supervisor) once before the state's handler; one go() that leaves a state, stops its timers and
 // commands, enters the next and logs `from -> to (reason)`; the retry table with escalation; the
@@ -215,128 +215,133 @@ export class Link implements AtOwner {
     ev.text = text;
     this.dispatching = 1;
     for (;;) {
-      this.dispatch();
+      // The bookkeeping every state shares, once, then the state's handler unless the bookkeeping took
+      // the event (`taken`). In post() itself, not a method of its own: a function and a call frame less.
+      const st = this.state;
+      let taken = 0;
+      this.stats[Stat.EVENTS]++;
+      try {
+        switch (ev.type) {
+          case EV_TIMER:
+            if (ev.id === T_SUPERVISOR) {
+              // The liveness supervisor: no progress towards Ready within the bound.
+              taken = 1;
+              if (st === S_READY || st === S_OFF || st === S_PAUSED) break;
+              if (st <= S_BOOT_WAIT) {
+                // Never cut a PWRKEY sequence short: a pulse ended early, then another, switches the module
+                // off and on again within the 5 s the hardware guide forbids. These states end by themselves.
+                this.setTimer(T_SUPERVISOR, CFG.modem.readyTimeoutS * 1000);
+                break;
+              }
+              this.stats[Stat.SUPERVISOR_FIRED]++;
+              this.bestStage = 0;
+              const why = "no progress to Ready in " + CFG.modem.readyTimeoutS + " s";
+              if (++this.supervisorLevel === 1) this.go(S_SYNC, why + "; restarting bring-up", 0);
+              else this.go(CFG.modem.pwrkeyPin !== null ? S_POWER_OFF : S_RESETTING, why + "; power-cycling the module", 0);
+              if (this.timerId[T_SUPERVISOR] === 0) this.setTimer(T_SUPERVISOR, CFG.modem.readyTimeoutS * 1000);
+            }
+            break;
+          case EV_DOWNLINK:
+            this.downlinks.linkDownlink(ev.text);
+            taken = 1;
+            break;
+          case EV_PSM:
+            // Set here, before any state sees it: a send right after ENTER PSM must know the module sleeps.
+            this.info.asleep = ev.code === 1;
+            if (ev.code !== 1) this.stats[Stat.WAKEUPS]++;
+            break;
+          case EV_NOTICE:
+            if (ev.id === OP_PSM) {
+              this.info.asleep = false; // psm,0: the TAU timer woke it
+              this.stats[Stat.WAKEUPS]++;
+            }
+            break;
+          case EV_CPIN:
+            // Asked-for +CPIN lines are intermediate results; one on its own means something changed.
+            if (st === S_APN_FIX || st === S_AWAIT_SIM || st <= S_QUIET || st === S_SYNC) break;
+            taken = 1;
+            if (ev.code === Cpin.NOT_READY) {
+              this.go(S_AWAIT_SIM, "SIM not ready (unasked +CPIN: NOT READY)", 0);
+              break;
+            }
+            if (ev.code !== Cpin.READY) break;
+            if (this.info.asleep) {
+              // After a PWRKEY wake from PSM the module prints +CPIN: READY before EXIT PSM: not a reboot.
+              this.info.asleep = false;
+              this.stats[Stat.WAKEUPS]++;
+              taken = 0;
+              break;
+            }
+            // Otherwise it is reboot evidence: once more round the loop, as EV_REBOOT.
+            ev.type = EV_REBOOT;
+            ev.text = "+CPIN: READY";
+            continue;
+          case EV_REBOOT: {
+            // Boot lines, an echo after ATE0, an unasked +CPIN: READY. The command in flight stays in flight:
+            // after an echo the module is up and will still answer it; after boot lines we cannot tell whether
+            // it went out before the reboot (lost: its timeout ends it) or just after (being executed), so the
+            // engine waits either way rather than put two commands in flight.
+            const now = this.ports.clock.now();
+            const repeat = now - this.lastRebootMs < Mech.REBOOT_DEDUP_MS;
+            this.lastRebootMs = now;
+            if (repeat || st <= S_QUIET || st === S_SYNC) this.log(LOG_INFO, "boot line: " + ev.text);
+            else {
+              this.stats[Stat.REBOOTS_SEEN]++;
+              this.echoOff = 0;
+              this.info.asleep = false;
+              this.at.reset(0);
+              this.go(S_SYNC, "module rebooted (" + ev.text + ")", 0);
+            }
+            taken = 1;
+            break;
+          }
+          case EV_POWER_DOWN:
+            if (st === S_SHUTDOWN || st === S_POWER_OFF || st === S_OFF_WAIT || st === S_OFF) break;
+            this.stats[Stat.REBOOTS_SEEN]++;
+            this.forget(FORGET_MODULE);
+            this.offAtMs = this.ports.clock.now();
+            this.log(LOG_ERROR, "module powered down: " + ev.text);
+            this.go(S_POWER_ON, "module powered down", OPT_FORCE_PULSE);
+            taken = 1;
+            break;
+          case EV_UNDERVOLTAGE:
+            this.log(LOG_WARN, "module supply low: " + ev.text + " (check the supply can give NB-IoT transmit peaks)");
+            taken = 1;
+            break;
+          case EV_START:
+            taken = 1;
+            if (st !== S_OFF) break;
+            if ((ev.code & START_WARM) === 0) {
+              this.go(S_QUIET, "start", 0);
+              break;
+            }
+            // Woken from our own deep sleep: we only sleep with nothing in flight, after ATE0, and the module
+            // keeps its session through PSM. It is probably asleep: the data path wakes it to send, and what
+            // it answers (an echo after a reboot, "not connected") leads back to the full bring-up.
+            this.echoOff = 1;
+            this.infoAsked = 1; // asked at the cold boot; a wake must stay cheap
+            this.info.asleep = CFG.network.psm.enabled;
+            if (ev.err >= 0 && ev.err <= 99) this.info.rssi = ev.err;
+            this.go(S_READY, "start (woken from deep sleep)", 0);
+            break;
+          case EV_STOP:
+            if (st !== S_OFF && st !== S_SHUTDOWN) this.go(S_SHUTDOWN, ev.code ? "module reboot requested" : "shutdown requested", ev.code ? OPT_REBOOT : 0);
+            taken = 1;
+            break;
+        }
+        if (!taken) handle(this);
+      } catch (e) {
+        // Nothing the module or the platform sends may stop the machine: log, count, and start over.
+        this.stats[Stat.EXCEPTIONS]++;
+        this.log(LOG_ERROR, "exception in " + stateName(this.state) + " on event " + ev.type + ": " + (e && (e as Error).message ? (e as Error).message : String(e)));
+        this.fail("internal error", false, -1, 0, FAIL_STEP);
+      }
       if (!this.uplinkPending) break;
       this.uplinkPending = 0;
       ev.type = EV_UPLINK;
       ev.text = "";
     }
     this.dispatching = 0;
-  }
-
-  /** The bookkeeping every state shares, then the state's handler. */
-  private dispatch(): void {
-    const ev = this.ev;
-    const st = this.state;
-    this.stats[Stat.EVENTS]++;
-    try {
-      switch (ev.type) {
-        case EV_TIMER:
-          if (ev.id === T_SUPERVISOR) {
-            // The liveness supervisor: no progress towards Ready within the bound.
-            if (st === S_READY || st === S_OFF || st === S_PAUSED) return;
-            if (st <= S_BOOT_WAIT) {
-              // Never cut a PWRKEY sequence short: a pulse ended early, then another, switches the module
-              // off and on again within the 5 s the hardware guide forbids. These states end by themselves.
-              this.setTimer(T_SUPERVISOR, CFG.modem.readyTimeoutS * 1000);
-              return;
-            }
-            this.stats[Stat.SUPERVISOR_FIRED]++;
-            this.bestStage = 0;
-            const why = "no progress to Ready in " + CFG.modem.readyTimeoutS + " s";
-            if (++this.supervisorLevel === 1) this.go(S_SYNC, why + "; restarting bring-up", 0);
-            else this.go(CFG.modem.pwrkeyPin !== null ? S_POWER_OFF : S_RESETTING, why + "; power-cycling the module", 0);
-            if (this.timerId[T_SUPERVISOR] === 0) this.setTimer(T_SUPERVISOR, CFG.modem.readyTimeoutS * 1000);
-            return;
-          }
-          break;
-        case EV_DOWNLINK:
-          this.downlinks.linkDownlink(ev.text);
-          return;
-        case EV_PSM:
-          // Set here, before any state sees it: a send right after ENTER PSM must know the module sleeps.
-          this.info.asleep = ev.code === 1;
-          if (ev.code !== 1) this.stats[Stat.WAKEUPS]++;
-          break;
-        case EV_NOTICE:
-          if (ev.id === OP_PSM) {
-            this.info.asleep = false; // psm,0: the TAU timer woke it
-            this.stats[Stat.WAKEUPS]++;
-          }
-          break;
-        case EV_CPIN:
-          // Asked-for +CPIN lines are intermediate results; one on its own means something changed.
-          if (st === S_APN_FIX || st === S_AWAIT_SIM || st <= S_QUIET || st === S_SYNC) break;
-          if (ev.code === Cpin.NOT_READY) {
-            this.go(S_AWAIT_SIM, "SIM not ready (unasked +CPIN: NOT READY)", 0);
-            return;
-          }
-          if (ev.code !== Cpin.READY) return;
-          if (this.info.asleep) {
-            // After a PWRKEY wake from PSM the module prints +CPIN: READY before EXIT PSM: not a reboot.
-            this.info.asleep = false;
-            this.stats[Stat.WAKEUPS]++;
-            break;
-          }
-          // Otherwise it is reboot evidence, handled as such.
-          ev.type = EV_REBOOT;
-          ev.text = "+CPIN: READY";
-          return this.dispatch();
-        case EV_REBOOT: {
-          // Boot lines, an echo after ATE0, an unasked +CPIN: READY. The command in flight stays in flight:
-          // after an echo the module is up and will still answer it; after boot lines we cannot tell whether
-          // it went out before the reboot (lost: its timeout ends it) or just after (being executed), so the
-          // engine waits either way rather than put two commands in flight.
-          const now = this.ports.clock.now();
-          const repeat = now - this.lastRebootMs < Mech.REBOOT_DEDUP_MS;
-          this.lastRebootMs = now;
-          if (repeat || st <= S_QUIET || st === S_SYNC) this.log(LOG_INFO, "boot line: " + ev.text);
-          else {
-            this.stats[Stat.REBOOTS_SEEN]++;
-            this.echoOff = 0;
-            this.info.asleep = false;
-            this.at.reset(0);
-            this.go(S_SYNC, "module rebooted (" + ev.text + ")", 0);
-          }
-          return;
-        }
-        case EV_POWER_DOWN:
-          if (st === S_SHUTDOWN || st === S_POWER_OFF || st === S_OFF_WAIT || st === S_OFF) break;
-          this.stats[Stat.REBOOTS_SEEN]++;
-          this.forget(FORGET_MODULE);
-          this.offAtMs = this.ports.clock.now();
-          this.log(LOG_ERROR, "module powered down: " + ev.text);
-          this.go(S_POWER_ON, "module powered down", OPT_FORCE_PULSE);
-          return;
-        case EV_UNDERVOLTAGE:
-          this.log(LOG_WARN, "module supply low: " + ev.text + " (check the supply can give NB-IoT transmit peaks)");
-          return;
-        case EV_START:
-          if (st !== S_OFF) return;
-          if ((ev.code & START_WARM) === 0) {
-            this.go(S_QUIET, "start", 0);
-            return;
-          }
-          // Woken from our own deep sleep: we only sleep with nothing in flight, after ATE0, and the module
-          // keeps its session through PSM. It is probably asleep: the data path wakes it to send, and what
-          // it answers (an echo after a reboot, "not connected") leads back to the full bring-up.
-          this.echoOff = 1;
-          this.infoAsked = 1; // asked at the cold boot; a wake must stay cheap
-          this.info.asleep = CFG.network.psm.enabled;
-          if (ev.err >= 0 && ev.err <= 99) this.info.rssi = ev.err;
-          this.go(S_READY, "start (woken from deep sleep)", 0);
-          return;
-        case EV_STOP:
-          if (st !== S_OFF && st !== S_SHUTDOWN) this.go(S_SHUTDOWN, ev.code ? "module reboot requested" : "shutdown requested", ev.code ? OPT_REBOOT : 0);
-          return;
-      }
-      handle(this);
-    } catch (e) {
-      // Nothing the module or the platform sends may stop the machine: log, count, and start over.
-      this.stats[Stat.EXCEPTIONS]++;
-      this.log(LOG_ERROR, "exception in " + stateName(this.state) + " on event " + ev.type + ": " + (e && (e as Error).message ? (e as Error).message : String(e)));
-      this.fail("internal error", false, -1, 0, FAIL_STEP);
-    }
   }
 
   // ---- state changes -----------------------------------------------------------------------------

@@ -28,6 +28,14 @@ export interface AtOwner {
 /** The owner's URC parser: a line no command claimed; true when recognised (it has been parsed and posted). */
 export type UrcParser = (owner: any, line: string) => boolean;
 
+/** reset()'s levels (a const enum: inlined). */
+export const enum AtReset {
+  WITHDRAW = -1,
+  PARTIAL = 0,
+  IN_FLIGHT = 1,
+  ALL = 2,
+}
+
 export const enum AtLimit {
   /** "+CTM2MRECV: " + 1024 hex digits, or the echo of a full AT+CTM2MSEND, with room to spare. */
   LINE_MAX_CHARS = 1100,
@@ -269,34 +277,32 @@ export class At {
   }
 
   /**
-   * Forget what the module said: `level` 0 a partial line (it rebooted mid-line: the command in flight
-   * stays in flight, the module may still answer it); 1 also the command in flight (the module is off
-   * or reset and will not answer); 2 the MCU is going away (reset, deep sleep): also stop every timer
-   * and drop the queue. Nothing reports.
+   * Forget, by `level` (AtReset). WITHDRAW: the owner no longer wants what it sent: the command in flight
+   * will not report (the module still owes its answer, so nothing new goes out before it comes or times
+   * out), and the waiting ones are dropped, their rows let go (a SEND row holds a kilobyte of hex).
+   * PARTIAL: what the module said, a partial line (it rebooted mid-line: the command in flight stays in
+   * flight, the module may still answer it). IN_FLIGHT: also the command in flight (the module is off or
+   * reset and will not answer). ALL: the MCU is going away (reset, deep sleep): also stop every timer and
+   * drop the queue. Nothing reports. (One method for the four, not two: RAM.)
    */
   reset(level: number): void {
-    this.partial = "";
-    this.dropping = 0;
-    if (level === 2) {
+    if (level !== AtReset.WITHDRAW) {
+      this.partial = "";
+      this.dropping = 0;
+    }
+    if (level === AtReset.ALL) {
       this.clock.clearTimeout(this.guardTimer);
       this.guardTimer = 0;
-      this.withdraw();
+    }
+    if (level === AtReset.ALL || level === AtReset.WITHDRAW) {
+      this.cancelled = this.inFlight;
+      this.qLen = 0;
+      this.qRow.fill("");
     }
     if (level > 0 && this.inFlight) {
       this.cancelled = 1;
       this.finish(AT_CANCELLED, 0);
     }
-  }
-
-  /**
-   * The owner no longer wants what it sent: the command in flight will not report (the module still
-   * owes its answer, so nothing new goes out before it comes or times out), and the waiting ones are
-   * dropped, their rows let go (a SEND row holds a kilobyte of hex).
-   */
-  withdraw(): void {
-    this.cancelled = this.inFlight;
-    this.qLen = 0;
-    this.qRow.fill("");
   }
 
   /**

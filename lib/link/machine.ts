@@ -4,7 +4,7 @@
 // commands, enters the next and logs `from -> to (reason)`; the retry table with escalation; the
 // registration rate guard. What each state does is in power.ts, bringup.ts, session.ts and ready.ts.
 
-import { At, type AtOwner } from "../at/engine";
+import { At, AtReset, type AtOwner } from "../at/engine";
 import { AT_CANCELLED, AT_ECHO } from "../at/result";
 import { CTM2M_STRAY_OK_MS, OP_PSM } from "../aep/codes";
 import { Aep, redact, resultText } from "../aep/ctm2m";
@@ -289,7 +289,7 @@ export class Link implements AtOwner {
               this.stats[Stat.REBOOTS_SEEN]++;
               this.echoOff = 0;
               this.info.asleep = false;
-              this.at.reset(0);
+              this.at.reset(AtReset.PARTIAL);
               this.go(S_SYNC, "module rebooted (" + ev.text + ")", 0);
             }
             taken = 1;
@@ -356,7 +356,7 @@ export class Link implements AtOwner {
     ev.type = EV_LEAVE;
     handle(this);
     for (let i = 0; i < T_SUPERVISOR; i++) this.setTimer(i, T_CLEAR);
-    this.at.withdraw(); // the state's commands: none will report
+    this.at.reset(AtReset.WITHDRAW); // the state's commands: none will report
     if (CFG.modem.pwrkeyPin !== null) this.ports.pins.pwrkey(false); // no state keeps PWRKEY asserted past its end
     this.epoch = (this.epoch + 1) & 0xffff;
     this.state = next;
@@ -515,9 +515,9 @@ export class Link implements AtOwner {
   forget(what: number): void {
     this.echoOff = 0;
     this.info.asleep = false;
-    if (what === FORGET_MODULE) return this.at.reset(1);
+    if (what === FORGET_MODULE) return this.at.reset(AtReset.IN_FLIGHT);
     for (let i = 0; i <= T_SUPERVISOR; i++) this.setTimer(i, T_CLEAR);
-    this.at.reset(2);
+    this.at.reset(AtReset.ALL);
     this.uplinkPending = 0;
     this.state = S_OFF;
   }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { Aep } from "../../lib/aep/ctm2m";
 import { CTM2M_STRAY_OK_MS } from "../../lib/aep/codes";
-import { At, AtLimit } from "../../lib/at/engine";
+import { At, AtLimit, AtReset } from "../../lib/at/engine";
 import { AT_CME_ERROR, AT_ECHO, AT_ERROR, AT_EXTRA_ERROR, AT_F_BARE, AT_F_WAKE, AT_OK, AT_TIMEOUT } from "../../lib/at/result";
 import { Net } from "../../lib/sim7020/rows";
 import { FakeClock } from "../support/fake-clock";
@@ -371,12 +371,12 @@ describe("At: routing", () => {
 });
 
 describe("At: withdrawal and reset", () => {
-  it("a withdrawn command (as the link machine withdraws: cancelled = inFlight, qLen = 0) never reports, and nothing is sent until the module answers it", () => {
+  it("a withdrawn command (reset(WITHDRAW), as the link machine leaves a state) never reports, the queue is dropped, and nothing is sent until the module answers it", () => {
     const h = makeAt();
     h.at.send(Net.CGACT, 1);
     h.at.send(Net.COPS, 2);
-    h.at.cancelled = h.at.inFlight;
-    h.at.qLen = 0;
+    h.at.reset(AtReset.WITHDRAW);
+    expect(h.at.qLen).toBe(0);
     h.at.send(Net.CSQ, 3);
     expect(h.uart.commands()).toEqual(["AT+CGACT?"]);
     h.uart.lines("+CGACT: 1,1", "OK");

@@ -3,7 +3,6 @@
 // between reports when power saving is on. Runs at every boot (.bootcde), when the file is run
 // directly, and after each deep-sleep wake (a wake is a reboot).
 
-import type { At } from "../lib/at/engine";
 import { Device } from "../lib/device";
 import { Stat } from "../lib/link/stats";
 import { LOG_ERROR, LOG_INFO, LOG_WARN, type Pins } from "../lib/ports";
@@ -30,13 +29,15 @@ function start(): void {
     opts[keys[i]] = pin && (global as any)[v] !== undefined ? (global as any)[v] : v;
   }
   uart.setup(CFG.modem.baud, opts);
-  uart.on("data", feedModem);
   const temperature = typeof E.getTemperature === "function" ? E.getTemperature : undefined;
   const app = new SampleApp({ clock: clock, store: store, log: log, temperatureC: temperature, memory: process.memory }, CFG.app.reportIntervalS, CFG.log.memoryEveryReports);
   // The link only touches a pin the configuration wires (each use is guarded by CFG).
   const pins = CFG.modem.pwrkeyPin !== null || CFG.modem.statusPin !== null ? makePins() : ({} as Pins);
   const d = new Device({ uart: uart, clock: clock, pins: pins, log: log, random: Math.random, store: store }, appProfile, RSP_COMMAND_ERROR, app);
-  modemAt = d.link.at;
+  // The module's bytes go straight to the AT engine: a bound method, not a closure (which would keep
+  // start()'s whole scope alive, ~30 JsVars) nor a wrapper function (one more call frame under every
+  // handler). Nothing is sent before d.start() below, so nothing can be missed.
+  uart.on("data", d.link.at.feed.bind(d.link.at));
   // At log level 3 the device is reachable from the console, for E.getSizeOf() and inspection.
   if (CFG.log.level >= 3) (global as any).__device = d;
   // Espruino 2v26..2v29 (the releases) lose UART bytes on the ESP32 past 64 bytes of a burst: a long
@@ -61,15 +62,6 @@ function start(): void {
   log.write(LOG_INFO, "main", "firmware started: module on " + CFG.modem.serial + " at " + CFG.modem.baud + " baud, APN " + CFG.network.apn + ", AEP " + CFG.aep.server + ":" + CFG.aep.port);
   log.write(LOG_INFO, "main", "memory at start: " + m.usage + "/" + m.total + " JsVars used, " + m.free + " free");
   d.start(wake, rssi);
-}
-
-/**
- * Where the module's bytes go. A top-level function and variable, not a closure in start(): a closure
- * would keep start()'s whole scope alive on the device (about 30 JsVars).
- */
-let modemAt: At | undefined;
-function feedModem(chunk: string): void {
-  if (modemAt) modemAt.feed(chunk);
 }
 
 /** Fed only while the link machine is alive: a wedged machine lets the watchdog reset the MCU. */

@@ -32,7 +32,6 @@ export interface UplinkQueue {
   push(hex: string, mode: number, prio: number): number;
   nextSeq(): number;
   remove(seq: number): boolean;
-  noteTry(seq: number): void;
   size(): number;
 }
 
@@ -226,7 +225,6 @@ export class Uplink {
     this.m.stats[Stat.UP_SENDS]++;
     if (this.tries > 0) this.m.stats[Stat.UP_RETRIES]++;
     this.tries++;
-    this.q.noteTry(this.seq);
     m.send(Aep.SEND + e.hex + "," + e.mode, UpCmd.SEND);
   }
 

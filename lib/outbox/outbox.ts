@@ -158,8 +158,6 @@ export class Outbox {
   /** Where has() found its seq (segment * 65536 + offset); load(k, 0): the seq of the segment's last record. */
   private at: number;
   /** Send attempts of the entry tried last. */
-  private trySeq: number;
-  private tries: number;
 
   constructor(store: Store, opts: OutboxOptions) {
     this.store = store;
@@ -189,8 +187,6 @@ export class Outbox {
     this.top = 0;
     this.dup = 0;
     this.at = -1;
-    this.trySeq = -1;
-    this.tries = 0;
     this.stats = { pushed: 0, removed: 0, droppedOldest: 0, refused: 0, invalid: 0, storeFailures: 0, corrupt: 0, recovered: 0, peak: 0 };
   }
 
@@ -486,10 +482,7 @@ export class Outbox {
       const k = Math.floor(v / Ix.WORDS);
       const f = this.store.read(this.pre + k);
       const e = f === undefined ? undefined : readRecord(f, ix[v + 1]);
-      if (e !== undefined && e.seq === ix[v]) {
-        if (e.seq === this.trySeq) e.tries = this.tries;
-        return e;
-      }
+      if (e !== undefined && e.seq === ix[v]) return e;
       // Rotted since it was written: never delivered.
       this.stats.corrupt++;
       if (!this.remove(ix[v], k * 65536 + ix[v + 1])) return undefined;
@@ -575,16 +568,6 @@ export class Outbox {
     return true;
   }
 
-  /** One more send attempt for this entry (kept for the last entry tried only). */
-  noteTry(seq: number): void {
-    if (seq !== this.trySeq) {
-      if (!this.has(seq)) return;
-      this.trySeq = seq;
-      this.tries = 0;
-    }
-    this.tries++;
-  }
-
   size(): number {
     return this.n;
   }
@@ -603,7 +586,6 @@ export class Outbox {
         if ((f.charCodeAt(p + 1) & 0xf0) !== 0xa0 || p + L > f.length) break;
         const e = readRecord(f, p);
         if (e !== undefined) {
-          if (e.seq === this.trySeq) e.tries = this.tries;
           // Responses first, then by seq; after any equal one (a duplicate), as a stable sort leaves it.
           let i = out.length;
           while (i > 0 && (out[i - 1].prio < e.prio || (out[i - 1].prio === e.prio && out[i - 1].seq > e.seq))) i--;

@@ -20,14 +20,13 @@
 // slot-per-record outbox used, so a firmware update keeps the numbering:
 //   [0] 'S'  [1..8] reserved seq, 8 hex  [9..10] "10" (was the slot count, now unused)  [11..14] CRC-16, 4 hex
 
-/** What the sender sees of one queued uplink. `tries` lives in RAM only, for the last entry tried. */
+/** What the sender sees of one queued uplink (its tries are the data path's to count: lib/link/uplink.ts). */
 export interface OutboxEntry {
   seq: number;
   hex: string;
   /** 0 CON, 1 NON */
   mode: number;
   prio: number;
-  tries: number;
 }
 
 export const SEG_MAGIC = 0x4f; // "O"
@@ -75,5 +74,5 @@ export function readRecord(f: string, p: number): OutboxEntry | undefined {
       hex += HEX.charAt(b >> 4) + HEX.charAt(b & 15);
     }
   const seq = ((f.charCodeAt(p + 4) * 256 + f.charCodeAt(p + 5)) * 256 + f.charCodeAt(p + 6)) * 256 + f.charCodeAt(p + 7);
-  return { seq: seq, hex: hex, mode: fl & 1, prio: (fl >> 1) & 1, tries: 0 };
+  return { seq: seq, hex: hex, mode: fl & 1, prio: (fl >> 1) & 1 };
 }

@@ -64,7 +64,7 @@ export function makeRig(opts: { seed?: number; sim?: Partial<SimOptions>; config
       downlinks.push(hex);
     },
   };
-  const nothing = { head: () => undefined, remove: () => false, noteTry: () => {}, size: () => 0, push: () => 2, nextSeq: () => 0 };
+  const nothing = { head: () => undefined, remove: () => false, size: () => 0, push: () => 2, nextSeq: () => 0 };
   const link = new Link({ uart, clock, pins: wiredPins(sim.pins, cfg.modem.pwrkeyPin !== null, cfg.modem.statusPin !== null), log, random: () => rng.next() }, owner, owner, nothing);
   uart.attach((c) => link.at.feed(c));
   const rig: Rig = {

@@ -60,7 +60,7 @@ describe("record format", () => {
     const rec = f.substring(1, 1 + 3 + REC_OVERHEAD);
     expect([...rec].map((c) => c.charCodeAt(0))).toEqual([0xff, 0xa0 | 2 | 1, 0, 3, 0, 0, 0, 1, 0x0a, 0x0b, 0x0c, ...(() => { const c = crc16(rec, 1, 11); return [c >> 8, c & 255]; })()]);
     expect(f.substring(1 + 13)).toBe("\xff".repeat(4096 - 14));
-    expect(readRecord(f, 1)).toEqual({ seq: 1, hex: "0A0B0C", mode: NON, prio: PRIO_RESPONSE, tries: 0 });
+    expect(readRecord(f, 1)).toEqual({ seq: 1, hex: "0A0B0C", mode: NON, prio: PRIO_RESPONSE });
   });
 
   it("rejects torn, flipped and removed records", () => {
@@ -134,18 +134,6 @@ describe("Outbox: order", () => {
     expect(ob.head()!.hex).toBe("01");
     expect(ob.stats.removed).toBe(2);
     expect(ob.has(1) && ob.has(4) && !ob.has(2) && !ob.has(3)).toBe(true);
-  });
-
-  it("noteTry counts attempts without moving the entry", () => {
-    const ob = box(new MemoryStore());
-    ob.push("01", CON, PRIO_NORMAL);
-    ob.push("02", CON, PRIO_NORMAL);
-    const s = ob.head()!.seq;
-    ob.noteTry(s);
-    ob.noteTry(s);
-    ob.noteTry(12345); // unknown: no-op
-    expect(ob.head()!.tries).toBe(2);
-    expect(ob.head()!.seq).toBe(s);
   });
 
   it("refuses a bad frame, mode or priority, counted as invalid, at no flash cost", () => {
@@ -303,13 +291,11 @@ describe("Outbox: persistence across MCU reboots", () => {
     ob.push("A2", NON, PRIO_NORMAL);
     ob.push("A3", CON, PRIO_NORMAL);
     ob.remove(ob.entries()[2].seq);
-    ob.noteTry(ob.head()!.seq);
     const before = view(ob);
     const last = ob.nextSeq() - 1;
     const ob2 = reboot(store);
     expect(ob2.stats.recovered).toBe(3);
     expect(view(ob2)).toEqual(before);
-    expect(ob2.head()!.tries).toBe(0); // tries live in RAM
     expect(ob2.nextSeq()).toBeGreaterThan(last);
     ob2.push("A4", CON, PRIO_NORMAL);
     expect(hexes(ob2)).toEqual(["E1", "A1", "A3", "A4"]);

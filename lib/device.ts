@@ -45,7 +45,6 @@ export interface CommandStats {
 export class Device implements DownlinkSink {
   readonly link: Link;
   readonly outbox: Outbox;
-  private ports: DevicePorts;
   /** Builds the profile on use: it is data, and kept in flash (not RAM) between uses. */
   private profile: () => Profile;
   private errorService: number;
@@ -55,7 +54,6 @@ export class Device implements DownlinkSink {
   commands: CommandStats;
 
   constructor(ports: DevicePorts, profile: () => Profile, errorServiceId: number, listener: DeviceListener) {
-    this.ports = ports;
     this.profile = profile;
     this.errorService = errorServiceId;
     this.listener = listener;
@@ -64,7 +62,7 @@ export class Device implements DownlinkSink {
     this.outbox = new Outbox(ports.store, { flashBytes: CFG.outbox.flashBytes, policy: CFG.outbox.fullPolicy === "refuse-newest" ? "refuse-newest" : "drop-oldest" });
     const recovered = this.outbox.load();
     this.link = new Link(ports, listener, this, this.outbox);
-    if (recovered > 0) this.log(LOG_INFO, "outbox: " + recovered + " uplink(s) kept through the restart");
+    if (recovered > 0) this.link.log(LOG_INFO, "outbox: " + recovered + " uplink(s) kept through the restart", "data");
   }
 
   /** Start the link; `warm` after our own deep sleep (with the rssi seen before it, -1 unknown). */
@@ -78,7 +76,7 @@ export class Device implements DownlinkSink {
     const r = encode(this.profile(), serviceId, SK_REPORT, 0, values);
     if (r.err !== undefined) {
       this.refused++;
-      this.log(LOG_ERROR, "uplink for service " + serviceId + " not encoded: " + r.msg);
+      this.link.log(LOG_ERROR, "uplink for service " + serviceId + " not encoded: " + r.msg, "data");
       return -1;
     }
     const seq = this.outbox.nextSeq();
@@ -102,10 +100,10 @@ export class Device implements DownlinkSink {
     if (d.err !== undefined) {
       if (d.taskId === undefined || d.serviceId === undefined) {
         st.unanswerable++;
-        this.log(LOG_INFO, "downlink unreadable, no task id to answer: " + d.msg);
+        this.link.log(LOG_INFO, "downlink unreadable, no task id to answer: " + d.msg, "data");
         return;
       }
-      this.log(LOG_INFO, "command " + d.serviceId + " task " + d.taskId + " refused: " + d.msg);
+      this.link.log(LOG_INFO, "command " + d.serviceId + " task " + d.taskId + " refused: " + d.msg, "data");
       result = d.err;
     } else {
       const s = findService(profile, d.serviceId);
@@ -113,11 +111,11 @@ export class Device implements DownlinkSink {
       try {
         out = rsp >= 0 ? this.listener.command(d.serviceId, d.values, d.taskId) : undefined;
         if (out === undefined) {
-          this.log(LOG_INFO, "command " + d.serviceId + " (" + d.service + ") has no handler");
+          this.link.log(LOG_INFO, "command " + d.serviceId + " (" + d.service + ") has no handler", "data");
           result = 1;
         }
       } catch (e) {
-        this.log(LOG_INFO, "command " + d.service + " handler failed: " + (e && (e as Error).message ? (e as Error).message : String(e)));
+        this.link.log(LOG_INFO, "command " + d.service + " handler failed: " + (e && (e as Error).message ? (e as Error).message : String(e)), "data");
         result = RESULT_HANDLER_FAILED;
         out = undefined;
       }
@@ -125,7 +123,7 @@ export class Device implements DownlinkSink {
     const taskId = d.taskId as number;
     let r = out !== undefined ? encode(profile, rsp, SK_RESPONSE, taskId, out) : undefined;
     if (r !== undefined && r.err !== undefined) {
-      this.log(LOG_INFO, "command " + (d as { service: string }).service + " response does not encode: " + r.msg);
+      this.link.log(LOG_INFO, "command " + (d as { service: string }).service + " response does not encode: " + r.msg, "data");
       result = RESULT_BAD_RESPONSE;
       r = undefined;
     }
@@ -133,17 +131,17 @@ export class Device implements DownlinkSink {
     else result = typeof (out as InputValues).result === "number" ? ((out as InputValues).result as number) : 0;
     if (r.err !== undefined) {
       st.unanswerable++;
-      this.log(LOG_INFO, "error response does not encode: " + r.msg);
+      this.link.log(LOG_INFO, "error response does not encode: " + r.msg, "data");
       return;
     }
     if (!this.queue(r.hex, r.mode, Ob.PRIO_RESPONSE, -1)) {
       st.queueRefused++;
-      this.log(LOG_INFO, "response could not be queued");
+      this.link.log(LOG_INFO, "response could not be queued", "data");
       return;
     }
     st.answered++;
     if (result !== 0) st.answeredWithError++;
-    if (out !== undefined && rsp >= 0 && d.err === undefined) this.log(LOG_INFO, "command " + d.service + " task " + taskId + " answered, result " + result);
+    if (out !== undefined && rsp >= 0 && d.err === undefined) this.link.log(LOG_INFO, "command " + d.service + " task " + taskId + " answered, result " + result, "data");
   }
 
   private queue(hex: string, mode: number, prio: number, serviceId: number): boolean {
@@ -152,16 +150,12 @@ export class Device implements DownlinkSink {
     if (r === Ob.REFUSED || r === Ob.STORE_FAILED) {
       // Nothing is kept in RAM: an uplink that is not in flash is not queued.
       this.refused++;
-      this.log(LOG_WARN, r === Ob.REFUSED ? "outbox refused an uplink (full and refuse-newest, or bad values)" : "outbox: flash write failed; uplink not queued");
+      this.link.log(LOG_WARN, r === Ob.REFUSED ? "outbox refused an uplink (full and refuse-newest, or bad values)" : "outbox: flash write failed; uplink not queued", "data");
       return false;
     }
-    if (r === Ob.DROPPED_OLDEST) this.log(LOG_WARN, "outbox full: dropped its oldest report");
-    this.log(LOG_INFO, (prio === Ob.PRIO_RESPONSE ? "response" : "uplink") + " #" + seq + " queued" + (serviceId >= 0 ? " (service " + serviceId + ")" : "") + ", " + this.outbox.size() + " waiting");
+    if (r === Ob.DROPPED_OLDEST) this.link.log(LOG_WARN, "outbox full: dropped its oldest report", "data");
+    this.link.log(LOG_INFO, (prio === Ob.PRIO_RESPONSE ? "response" : "uplink") + " #" + seq + " queued" + (serviceId >= 0 ? " (service " + serviceId + ")" : "") + ", " + this.outbox.size() + " waiting", "data");
     this.link.post(EV_UPLINK, 0, 0, 0, -1, -1, "");
     return true;
-  }
-
-  private log(level: number, text: string): void {
-    if (level <= this.ports.log.level) this.ports.log.write(level, "data", text);
   }
 }

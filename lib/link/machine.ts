@@ -503,8 +503,9 @@ export class Link implements AtOwner {
 
   // ---- helpers for the states --------------------------------------------------------------------
 
-  log(level: number, text: string): void {
-    if (level <= this.ports.log.level) this.ports.log.write(level, "link", text);
+  /** A log line tagged "link", or `tag` (the Device's data path logs through here as "data": one helper, not two). */
+  log(level: number, text: string, tag?: string): void {
+    if (level <= this.ports.log.level) this.ports.log.write(level, tag || "link", text);
   }
 
   /**

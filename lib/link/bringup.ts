@@ -7,7 +7,7 @@ import { resultText } from "../aep/ctm2m";
 import { afterPrefix, field, Field } from "../at/fields";
 import { AT_CME_ERROR, AT_ERROR, AT_OK } from "../at/result";
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from "../ports";
-import { apnMatches, Cpin, parseContrdp, parseValue } from "../sim7020/parse";
+import { Cpin, parseContrdp, parseValue } from "../sim7020/parse";
 import { psmBits } from "../sim7020/psm";
 import { Net } from "../sim7020/rows";
 import { FAIL_STEP, EV_AT, EV_CPIN, EV_ENTER, EV_TIMER, OPT_FORCE_PULSE, T_AUX, T_STATE } from "./events";
@@ -267,7 +267,11 @@ export function network(m: Link): void {
       m.info.apn = got[0];
       m.info.ip = got[1];
       m.log(LOG_INFO, "network: APN " + (got[0] || "?") + ", IP " + got[1]);
-      if (got[0] !== "" && !apnMatches(CFG.network.apn, got[0])) {
+      // The network's APN may carry an operator suffix ("ctnb.mnc011.mcc460.gprs"): compare the head,
+      // whatever the case. (Here, not in a helper: its only use, and a function costs RAM on the device.)
+      const want = CFG.network.apn.toLowerCase();
+      const have = got[0].toLowerCase();
+      if (got[0] !== "" && have !== want && !(have.indexOf(want) === 0 && have.charCodeAt(want.length) === 46)) {
         if (m.apnFixes === 0) {
           m.go(S_APN_FIX, 'network APN "' + got[0] + '" is not "' + CFG.network.apn + '"', 0);
           return;

@@ -59,13 +59,6 @@ export function parseContrdp(lines: string[]): string[] {
   return [field(body, 0, 2, Field.TEXT) || "", ip];
 }
 
-/** The network's APN may carry an operator suffix ("ctnb.mnc011.mcc460.gprs"): compare the head. */
-export function apnMatches(configured: string, reported: string): boolean {
-  const a = configured.toLowerCase();
-  const b = reported.toLowerCase();
-  return b === a || (b.indexOf(a) === 0 && b.charCodeAt(a.length) === 46);
-}
-
 /** A line of 6..17 digits (IMEI / IMSI), also after a "+CGSN:"/"+CIMI:" prefix; "" if none. */
 export function digitsLine(lines: string[], prefix: string): string {
   for (let i = 0; i < lines.length; i++) {

@@ -116,3 +116,32 @@ describe("link: health for the watchdog", () => {
     expect(r.link.healthy(60_000)).toBe(false);
   });
 });
+
+describe("link: the network's APN against the configured one", () => {
+  // [configured, what AT+CGCONTRDP reports, APN fix expected]. An operator suffix after a dot and the
+  // case do not make a different APN; anything else does; an empty one says nothing.
+  const cases: [string, string, boolean][] = [
+    ["ctnb", "ctnb", false],
+    ["ctnb", "CTNB", false],
+    ["CTNB", "ctnb.mnc011.mcc460.gprs", false],
+    ["ctnb", "ctnb.mnc011.mcc460.gprs", false],
+    ["ctnb", "", false],
+    ["ctnb", "ctnbx", true],
+    ["ctnb", "ctnbx.mnc011.mcc460.gprs", true],
+    ["ctnb", "shnbiot", true],
+    ["ctnb", "ctn", true],
+  ];
+  for (const [configured, reported, fix] of cases) {
+    it("configured " + JSON.stringify(configured) + ", network " + JSON.stringify(reported) + ": " + (fix ? "APN fix" : "no APN fix"), () => {
+      // The module's saved APN is the network's, so attach comes either way: only the comparison decides.
+      const r = makeRig({ config: { network: { apn: configured } }, sim: { networkApn: reported, initialApn: reported } });
+      r.start();
+      const fixed = () => r.transitions.some((t) => t.to === "ApnFix");
+      if (fix) expect(r.clock.runUntil(fixed, 300_000)).toBeGreaterThanOrEqual(0);
+      else {
+        expect(r.untilReady(120_000)).toBeGreaterThan(0);
+        expect(fixed()).toBe(false);
+      }
+    });
+  }
+});

@@ -94,21 +94,12 @@ describe("SIM7020 parsers", () => {
     expect(P.parseContrdp(["SMS Ready", "+CPIN: READY"])).toEqual(["", ""]);
   });
 
-  it("APN read in both spellings (as bringup reads it), and APN comparison with an operator suffix", () => {
+  it("APN read in both spellings (as bringup reads it; the comparison with an operator suffix: test/link/happy.test.ts)", () => {
     expect(textAfter('*MCGDEFCONT: "IP","ctnb"', "*MCGDEFCONT:", 1)).toBe("ctnb");
     expect(textAfter('+MCGDEFCONT: "IP","3GNET"', "+MCGDEFCONT:", 1)).toBe("3GNET");
     expect(textAfter('*MCGDEFCONT: "IP","ctnb","user","pass"', "*MCGDEFCONT:", 1)).toBe("ctnb");
     expect(textAfter('+MCGDEFCONT: "IP","3GNET"', "*MCGDEFCONT:", 1)).toBeUndefined();
     expect(textAfter("OK", "*MCGDEFCONT:", 1)).toBeUndefined();
-    expect(P.apnMatches("ctnb", "ctnb")).toBe(true);
-    expect(P.apnMatches("ctnb", "CTNB")).toBe(true);
-    expect(P.apnMatches("CTNB", "ctnb.mnc011.mcc460.gprs")).toBe(true);
-    expect(P.apnMatches("ctnb", "ctnb.mnc011.mcc460.gprs")).toBe(true);
-    expect(P.apnMatches("ctnb", "ctnbx")).toBe(false);
-    expect(P.apnMatches("ctnb", "ctnbx.mnc011.mcc460.gprs")).toBe(false);
-    expect(P.apnMatches("ctnb", "shnbiot")).toBe(false);
-    expect(P.apnMatches("ctnb", "ctn")).toBe(false);
-    expect(P.apnMatches("ctnb", "")).toBe(false);
   });
 
   it("IMEI / IMSI from bare or prefixed lines, skipping boot chatter", () => {

@@ -39,7 +39,7 @@ async function bytesSection(): Promise<string> {
 function jsvarSection(code: string): void {
   const m = countModuleScope(code);
   const walk = (f: ReturnType<typeof firmwareOnSim>) => {
-    const priv = f.dev as unknown as { ports: { pins: unknown; random: unknown } };
+    const priv = f.dev.link as unknown as { ports: { pins: unknown; random: unknown } };
     const env = (f.app as unknown as { env: { temperatureC: unknown } }).env;
     const stop = loadTimeObjects([(f.dev.link as unknown as { table: object }).table]);
     for (const x of [...f.ports, priv.ports.pins, priv.ports.random, env.temperatureC]) stop.add(x);
